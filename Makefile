@@ -1,0 +1,45 @@
+# Two commands for contributors: `make book` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: book test lint unit sync bench system-deps clean
+
+## book: set up everything, execute every notebook and build the HTML into _build/html
+book: $(STAMP)
+	rm -rf _build   # a clean build: no stale pages, numbers or launch links survive
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
+	@echo "Per-notebook execution times: _build/html/execution-report.json"
+
+## test: lint, unit tests, notebook pairs, then a full book build and checks of its HTML
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+## sync: rewrite each notebooks/*.ipynb from its .md source (outputs stripped)
+sync: $(STAMP)
+	$(BIN)/jupytext --to ipynb notebooks/*.md
+
+## bench: the performance figures quoted in the issues (medians, side by side)
+bench: $(STAMP)
+	$(BIN)/python -m dlsteps.bench
+
+# The virtual environment, rebuilt whenever the pins or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+## system-deps: Debian packages the book needs (installed when run as root, else explained)
+system-deps:
+	@bash .ci/system-deps.sh
+
+clean:
+	rm -rf _build $(VENV)

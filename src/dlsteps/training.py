@@ -1,0 +1,207 @@
+"""Training loops. Each returns its history and never draws; plotting lives in ``plots``."""
+
+import math
+import time
+from dataclasses import dataclass, field
+from statistics import median
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from dlsteps import _checks, data, models
+
+
+class Timer:
+    """Collect wall-clock times: each ``with timer:`` block appends one duration in seconds."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def __enter__(self) -> "Timer":
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.times.append(time.perf_counter() - self._start)
+
+    def median(self) -> float:
+        """Median of the recorded times (robust to the odd slow run on a busy machine)."""
+        if not self.times:
+            raise ValueError("Timer has no recorded times yet; time a block with `with timer:`")
+        return median(self.times)
+
+
+@dataclass(frozen=True)
+class SGDConfig:
+    """Hyperparameters of minibatch SGD."""
+
+    lr: float = 0.03
+    batch_size: int = 10
+    num_epochs: int = 3
+
+    def __post_init__(self) -> None:
+        _checks.positive_finite("lr", self.lr)
+        _checks.int_in_range("batch_size", self.batch_size, 1)
+        _checks.int_in_range("num_epochs", self.num_epochs, 1)
+
+
+@dataclass
+class LinRegFit:
+    """Result of a linear-regression fit: parameters, loss per epoch, and divergence."""
+
+    w: torch.Tensor  # (d, 1)
+    b: torch.Tensor  # (1,)
+    epoch_losses: list[float] = field(default_factory=list)  # mean training loss after each epoch
+    diverged_at: int | None = None  # the SGD step (1-based) at which the loss became inf/NaN
+
+
+def _check_fit_args(X: torch.Tensor, y: torch.Tensor, config: SGDConfig) -> None:
+    _checks.features_and_labels(X, y)
+    _checks.int_in_range("batch_size", config.batch_size, 1, X.shape[0])
+
+
+def fit_linreg(
+    X: torch.Tensor, y: torch.Tensor, config: SGDConfig, *, seed: int, progress: bool = True
+) -> LinRegFit:
+    """Linear regression from scratch: minibatch SGD on the squared loss, autograd for gradients."""
+    _check_fit_args(X, y, config)
+    gen = torch.Generator().manual_seed(seed)
+    w, b = models.init_linreg(X.shape[1], generator=gen)
+    w, b = w.detach().to(X.device).requires_grad_(), b.detach().to(X.device).requires_grad_()
+    fit, step = LinRegFit(w, b), 0
+    for _ in tqdm(range(config.num_epochs), desc="epochs", disable=not progress):
+        for X_b, y_b in data.minibatches(X, y, config.batch_size, generator=gen):
+            step += 1
+            loss = models.squared_loss(models.linreg(X_b, w, b), y_b).sum()
+            if not torch.isfinite(loss):
+                fit.diverged_at = step
+                return fit
+            loss.backward()
+            models.sgd([w, b], config.lr, X_b.shape[0])
+        with torch.no_grad():
+            fit.epoch_losses.append(models.squared_loss(models.linreg(X, w, b), y).mean().item())
+    return fit
+
+
+def fit_linreg_concise(
+    X: torch.Tensor, y: torch.Tensor, config: SGDConfig, *, seed: int, progress: bool = True
+) -> LinRegFit:
+    """The same fit with ``DataLoader``, ``nn.Linear``, ``nn.MSELoss`` and ``torch.optim.SGD``."""
+    _check_fit_args(X, y, config)
+    gen = torch.Generator().manual_seed(seed)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(X, y.reshape(-1, 1)),
+        batch_size=config.batch_size,
+        shuffle=True,
+        generator=gen,
+    )
+    net = nn.Linear(X.shape[1], 1).to(X.device)
+    with torch.no_grad():
+        net.weight.copy_(0.01 * torch.randn(net.weight.shape, generator=gen))
+        net.bias.zero_()
+    loss_fn, opt = nn.MSELoss(), torch.optim.SGD(net.parameters(), lr=config.lr)
+    fit, step = LinRegFit(net.weight, net.bias), 0
+    for _ in tqdm(range(config.num_epochs), desc="epochs", disable=not progress):
+        for X_b, y_b in loader:
+            step += 1
+            loss = loss_fn(net(X_b), y_b)
+            if not torch.isfinite(loss):
+                fit.diverged_at = step
+                break
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        if fit.diverged_at is not None:
+            break
+        with torch.no_grad():
+            fit.epoch_losses.append(loss_fn(net(X), y.reshape(-1, 1)).item())
+    fit.w, fit.b = net.weight.detach().T.clone(), net.bias.detach().clone()  # (1, d) -> (d, 1)
+    return fit
+
+
+@dataclass
+class SGDRuns:
+    """G linear-regression SGD runs side by side, recorded at fixed fractions of an epoch."""
+
+    epochs: torch.Tensor  # (K,) epoch coordinate of each record, 0 = before training
+    loss: torch.Tensor  # (G, K) mean ½ squared loss on the full data; NaN once diverged
+    params: torch.Tensor  # (G, K, d + 1) [w..., b] at each record; NaN once diverged
+    diverged_at: torch.Tensor  # (G,) SGD step (1-based) whose loss was inf/NaN, -1 if none
+    steps_per_epoch: int
+
+
+def sgd_linreg_runs(
+    X: torch.Tensor,
+    Y: torch.Tensor,
+    lrs: torch.Tensor,
+    batch_size: int,
+    num_epochs: int,
+    *,
+    seed: int,
+    records_per_epoch: int = 10,
+) -> SGDRuns:
+    """Run G SGD fits of y = Xw + b at once, run g on labels Y[:, g] with rate lrs[g].
+
+    X is (n, d), Y is (n, G), lrs is (G,). Every run starts from the same initial weights and sees
+    the same shuffles as ``fit_linreg(X, Y[:, g], ..., seed=seed)``, so a single run equals it; the
+    gradient is the closed form Xᵀ(Xw + b − y)/B of the ½ squared loss, which a test checks
+    against autograd. A run whose minibatch loss turns inf/NaN stops updating (it diverged).
+    """
+    lrs = torch.as_tensor(lrs, dtype=X.dtype, device=X.device).reshape(-1)
+    if Y.ndim != 2 or Y.shape != (X.shape[0], lrs.shape[0]):
+        raise ValueError(f"Y must have shape ({X.shape[0]}, {lrs.shape[0]}), got {tuple(Y.shape)}")
+    for lr in lrs.tolist():
+        _checks.positive_finite("lr", lr)
+    _checks.features_and_labels(X, Y[:, :1])
+    n, d = X.shape
+    _checks.int_in_range("batch_size", batch_size, 1, n)
+    _checks.int_in_range("num_epochs", num_epochs, 1)
+    _checks.int_in_range("records_per_epoch", records_per_epoch, 1)
+
+    gen = torch.Generator().manual_seed(seed)
+    w0, _ = models.init_linreg(d, generator=gen)  # the same draw as fit_linreg
+    G = lrs.shape[0]
+    theta = torch.zeros(d + 1, G, dtype=X.dtype, device=X.device)  # rows: w..., b
+    theta[:d] = w0.detach().to(X.device)
+    X1 = torch.cat([X, torch.ones(n, 1, dtype=X.dtype, device=X.device)], dim=1)  # (n, d + 1)
+
+    steps_per_epoch = math.ceil(n / batch_size)
+    K = num_epochs * records_per_epoch + 1
+    records_at: dict[int, list[int]] = {}  # SGD step -> indices of the records taken after it
+    for j in range(K):
+        records_at.setdefault(j * steps_per_epoch // records_per_epoch, []).append(j)
+    loss = torch.empty(G, K, dtype=X.dtype, device=X.device)
+    params = torch.empty(G, K, d + 1, dtype=X.dtype, device=X.device)
+    diverged_at = torch.full((G,), -1, dtype=torch.long, device=X.device)
+
+    def record(step: int) -> None:
+        if step not in records_at:
+            return
+        dead = diverged_at >= 0
+        full = ((X1 @ theta - Y) ** 2).mean(0) / 2  # (G,)
+        for j in records_at[step]:
+            loss[:, j] = torch.where(dead, math.nan, full)
+            params[:, j] = torch.where(dead[:, None], math.nan, theta.T)
+
+    step = 0
+    record(0)
+    for _ in range(num_epochs):
+        order = torch.randperm(n, generator=gen).to(X.device)
+        X1_epoch, Y_epoch = X1[order], Y[order]  # shuffle once; batches are then cheap views
+        for start in range(0, n, batch_size):
+            step += 1
+            Xb = X1_epoch[start : start + batch_size]  # (B, d + 1)
+            r = Xb @ theta - Y_epoch[start : start + batch_size]  # residuals (B, G)
+            bad = ~torch.isfinite((r * r).sum(0)) & (diverged_at < 0)
+            diverged_at = torch.where(bad, step, diverged_at)
+            rate = torch.where(diverged_at < 0, lrs, 0.0)  # diverged runs stop (and turn NaN)
+            theta = theta - rate * (Xb.T @ r) / Xb.shape[0]  # gradient (d + 1, G)
+            record(step)
+    return SGDRuns(
+        torch.arange(K, dtype=X.dtype) / records_per_epoch,
+        loss,
+        params,
+        diverged_at,
+        steps_per_epoch,
+    )

@@ -1,0 +1,66 @@
+"""The built book: every notebook executed, every figure on its page, numbers reproducible."""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import NOTEBOOKS
+
+GLUE_MIME = "application/papermill.record/text/plain"
+
+
+def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """The text of every value a notebook glued, by name (timings, named time_*, left out)."""
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and not name.startswith("time_"):
+                values[name] = out["data"][GLUE_MIME]
+    return values
+
+
+def page(built: Path, md: Path) -> str:
+    return (built / "html" / "notebooks" / f"{md.stem}.html").read_text(encoding="utf-8")
+
+
+def test_execution_report_lists_every_chapter(built_book):
+    report = json.loads((built_book / "html" / "execution-report.json").read_text())
+    assert {f"notebooks/{md.stem}" for md in NOTEBOOKS} <= set(report)
+    assert all(entry["succeeded"] for entry in report.values())
+
+
+@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_is_on_the_page(built_book, md):
+    html = page(built_book, md)
+    expected = len(re.findall(r"^  figure:$", md.read_text(), flags=re.M))
+    figures = re.findall(r'<figure[^>]*id="(fig-[^"]+)".*?<img[^>]*src="([^"]+)"', html, re.S)
+    assert len(figures) == expected
+    for _, src in figures:
+        image = (built_book / "html" / "notebooks" / src).resolve()
+        assert image.stat().st_size > 1000, f"{src} is empty"
+
+
+@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+def test_prose_numbers_are_filled_in(built_book, md):
+    html = page(built_book, md)
+    assert "{glue" not in html and "glue:text" not in html
+    assert md.read_text().count("{glue:text}") <= html.count('class="pasted-text"')
+
+
+@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_reproduces_the_books_numbers(built_book, md):
+    """Run the committed .ipynb afresh: every number quoted in the prose must come out the same."""
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(md.parent)}}).execute()
+    ours = glued_values(nb)
+    quoted = re.findall(r"\{glue:text\}`([\w]+):?([^`]*)`", md.read_text())
+    shown = re.findall(r'<span class="pasted-text">([^<]*)</span>', page(built_book, md))
+    assert len(quoted) == len(shown) > 0
+    for (name, spec), text in zip(quoted, shown, strict=True):
+        if not name.startswith("time_"):  # timings differ from run to run by nature
+            assert format(float(ours[name]), spec) == text, name
