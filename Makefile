@@ -14,8 +14,9 @@ book: $(STAMP)
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
 	@echo "Per-notebook execution times: _build/html/execution-report.json"
 
-## test: lint, unit tests, notebook pairs, then a full book build and checks of its HTML
+## test: lint, unit tests, notebook pairs, a full book build, its HTML in a real browser
 test: $(STAMP) lint
+	@bash .ci/system-deps.sh chromium   # the browser tests drive Debian's chromium
 	$(BIN)/pytest
 
 lint: $(STAMP)

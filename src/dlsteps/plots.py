@@ -3,7 +3,11 @@
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
+import numpy as np
+import torch
 from matplotlib.axes import Axes
+
+from dlsteps import demos
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (5.0, 3.5)) -> Axes:
@@ -88,4 +92,49 @@ def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=(1e-5, 1e4)) 
         divergence_note(ax, int(runs.diverged_at[g]))
     else:
         ax.set_title(f"final loss {float(loss[-1]):.4g}", fontsize=10)
+    return ax
+
+
+def draw_descent(run, *, ax: Axes | None = None, xlim: float = 12.0) -> Axes:
+    """Draw f(x) = x² and the iterates of a ``demos.Descent1D`` run on it."""
+    ax = _axes(ax)
+    grid = np.linspace(-xlim, xlim, 200)
+    ax.plot(grid, grid**2, color="0.6", label="$f(x) = x^2$")
+    xs = run.xs.detach().cpu().numpy()
+    ax.plot(xs, xs**2, "-o", color="C1", ms=4, label="iterates $x_k$")
+    ax.set(xlim=(-xlim, xlim), ylim=(-5, xlim**2 * 1.05), xlabel="x", ylabel="f(x)")
+    ax.legend(loc="upper center")
+    if run.diverged_at is not None:
+        divergence_note(ax, run.diverged_at)
+    else:
+        ax.set_title(f"after {len(xs) - 1} steps: x = {xs[-1]:.3g}", fontsize=10)
+    return ax
+
+
+def draw_surface_paths(
+    x,
+    y,
+    paths: Mapping[str, object],
+    *,
+    ax: Axes | None = None,
+    w_range=(-1.0, 5.0),
+    b_range=(-3.0, 11.0),
+) -> Axes:
+    """Contours of the ½ MSE over (w, b) and, per label, the path of an ``SGDRuns`` (run 0)."""
+    ax = _axes(ax, (6.0, 4.5))
+    ws, bs = torch.linspace(*w_range, 120), torch.linspace(*b_range, 120)
+    surface = demos.loss_surface(x, y, ws, bs)
+    levels = np.geomspace(max(float(surface.min()), 1e-2), float(surface.max()), 14)
+    ax.contour(
+        ws.numpy(), bs.numpy(), surface.numpy(), levels=levels, cmap="viridis_r", linewidths=0.8
+    )
+    for (label, runs), color in zip(paths.items(), ["C3", "C1", "C0", "C2"], strict=False):
+        path = runs.params[0][torch.isfinite(runs.loss[0])].numpy()
+        suffix = (
+            f" (diverged at step {int(runs.diverged_at[0])})" if runs.diverged_at[0] >= 0 else ""
+        )
+        ax.plot(path[:, 0], path[:, 1], "-o", ms=2, lw=1.2, color=color, label=label + suffix)
+    ax.plot([demos.LINE_W], [demos.LINE_B], "k*", ms=12, label="true (w, b)")
+    ax.set(xlim=w_range, ylim=b_range, xlabel="weight w", ylabel="bias b")
+    ax.legend(fontsize=8, loc="upper right")
     return ax

@@ -1,0 +1,73 @@
+"""Benchmarks behind the performance figures the book promises: ``python -m dlsteps.bench``.
+
+Every figure is a median over repeats measured in this one run (p90 where asked), so that
+figures compared with each other share the machine's state. Nothing here asserts a time.
+"""
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+
+from dlsteps import widgets
+
+
+def _quantile(times: list[float], q: float) -> float:
+    return statistics.quantiles(times, n=100, method="inclusive")[round(q * 100) - 1]
+
+
+def slider_latency(samples: int = 40, seed: int = 0) -> dict[str, float]:
+    """Linear-regression panel: seconds from a slider change to the new PNG, at random positions.
+
+    Each sample sets learning rate, batch size and noise to random slider positions at once and
+    times the final change, which reruns 3 epochs on 1,000 examples and redraws the figure.
+    """
+    panel = widgets.linreg_panel()
+    rng = random.Random(seed)
+    lr, bs, noise = (panel.controls[k] for k in ("lr", "batch_size", "noise"))
+    times = []
+    for _ in range(samples):
+        with lr.hold_trait_notifications(), bs.hold_trait_notifications():
+            lr.value = 10 ** rng.choice([k / 4 for k in range(-12, 5)])
+            bs.value = rng.choice(bs.options)
+        start = time.perf_counter()
+        noise.value = round(rng.uniform(0, 2), 2) + 0.001  # always a change: one timed redraw
+        times.append(time.perf_counter() - start)
+    return {"median_ms": 1e3 * statistics.median(times), "p90_ms": 1e3 * _quantile(times, 0.9)}
+
+
+def static_grids() -> dict[str, tuple[float, int]]:
+    """Seconds to compute each static twin from real runs, and the bytes it adds to its page."""
+    out = {}
+    twins: dict[str, Callable[[], widgets.StaticChart]] = {
+        "linear regression (lr x batch x noise)": widgets.linreg_twin,
+        "gradient descent 1-D (lr)": widgets.descent_twin,
+        "loss surface (lr x batch x noise)": widgets.surface_twin,
+    }
+    for name, make in twins.items():
+        start = time.perf_counter()
+        html = make()._repr_mimebundle_()["text/html"]
+        out[name] = (time.perf_counter() - start, len(html.encode()))
+    return out
+
+
+def main() -> None:
+    torch.manual_seed(0)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
+    lat = slider_latency()
+    print("Linear-regression live panel, slider change -> redrawn figure (40 random positions):")
+    print(
+        f"  median {lat['median_ms']:.0f} ms, p90 {lat['p90_ms']:.0f} ms  (target: median <= 100)"
+    )
+    print("\nStatic twins, computed from real runs at build time:")
+    grids = static_grids()
+    for name, (seconds, size) in grids.items():
+        print(f"  {name:<42} {seconds:6.2f} s  {size / 1e3:7.0f} kB")
+    total = sum(s for s, _ in grids.values())
+    print(f"  {'total':<42} {total:6.2f} s  (target: <= 10 s; each page's data <= 1 MB)")
+
+
+if __name__ == "__main__":
+    main()

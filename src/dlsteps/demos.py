@@ -1,0 +1,236 @@
+"""Slider demos, the computing half: pure functions from slider values to real training runs.
+
+Drawing lives in ``plots``; ``widgets`` only maps slider values to these arguments.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import torch
+
+from dlsteps import _checks, training
+
+TRUE_W, TRUE_B = (2.0, -3.4), 4.2
+NUM_EXAMPLES = 1000
+
+
+def linreg_data(
+    noises: Sequence[float], *, seed: int, num_examples: int = NUM_EXAMPLES
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The chapter's data for several noise levels: X (n, 2) and Y (n, len(noises)).
+
+    All columns share X and the same standard-normal draws ε, scaled by each σ, so that moving
+    the noise slider changes only the noise, not the sample.
+    """
+    for sigma in noises:
+        _checks.non_negative_finite("noise", sigma)
+    _checks.int_in_range("num_examples", num_examples, 1)
+    gen = torch.Generator().manual_seed(seed)  # the draw order of data.synthetic_linear
+    X = torch.randn(num_examples, len(TRUE_W), generator=gen)  # (n, 2)
+    eps = torch.randn(num_examples, 1, generator=gen)  # (n, 1)
+    clean = X @ torch.tensor(TRUE_W).reshape(-1, 1) + TRUE_B  # (n, 1)
+    return X, clean + eps * torch.tensor(list(noises), dtype=torch.float32)  # (n, G)
+
+
+def run_linreg(
+    lr: float, batch_size: int, noise: float, num_epochs: int = 3, *, seed: int = 0
+) -> training.SGDRuns:
+    """One SGD run of the linear-regression demo; divergence is recorded, never raised."""
+    _checks.positive_finite("lr", lr)
+    _checks.int_in_range("batch_size", batch_size, 1, NUM_EXAMPLES)
+    X, Y = linreg_data([noise], seed=seed)
+    return training.sgd_linreg_runs(
+        X, Y, torch.tensor([float(lr)]), batch_size, num_epochs, seed=seed
+    )
+
+
+@dataclass(frozen=True)
+class LinRegGrid:
+    """The slider grid of the static linear-regression demo (every combination is run)."""
+
+    log10_lrs: tuple[float, ...] = (-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
+    log2_batch_sizes: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6, 7)
+    noises: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)
+    num_epochs: int = 3
+
+
+def run_linreg_grid(grid: LinRegGrid = LinRegGrid(), *, seed: int = 0) -> pd.DataFrame:
+    """Run every (lr, batch size, noise) of ``grid``; one row per run, its loss curve as a list.
+
+    Each batch size runs all its (lr, noise) pairs side by side in one ``sgd_linreg_runs`` call;
+    each run equals ``run_linreg`` with the same values.
+    """
+    X, Y = linreg_data(grid.noises, seed=seed)
+    lrs = torch.tensor([10.0**k for k in grid.log10_lrs])
+    rows = []
+    for log2_bs in grid.log2_batch_sizes:
+        # columns: every lr for the first noise, then every lr for the next noise, ...
+        Y_all = Y.repeat_interleave(len(lrs), dim=1)  # (n, noises * lrs)
+        runs = training.sgd_linreg_runs(
+            X, Y_all, lrs.repeat(len(grid.noises)), 2**log2_bs, grid.num_epochs, seed=seed
+        )
+        for g in range(Y_all.shape[1]):
+            noise, log10_lr = grid.noises[g // len(lrs)], grid.log10_lrs[g % len(lrs)]
+            finite = runs.loss[g][torch.isfinite(runs.loss[g])]
+            rows.append(
+                {
+                    "log10_lr": log10_lr,
+                    "log2_batch": log2_bs,
+                    "noise": noise,
+                    "loss": [float(f"{v:.4g}") for v in finite.tolist()],
+                    "diverged_at": int(runs.diverged_at[g]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# --- Gradient descent in one dimension -------------------------------------------------------
+
+
+def parabola(x: torch.Tensor) -> torch.Tensor:
+    """f(x) = x², the function of the 1-D gradient-descent demo."""
+    return x**2
+
+
+def parabola_grad(x: torch.Tensor) -> torch.Tensor:
+    """f'(x) = 2x, written by hand (a test checks it against autograd)."""
+    return 2 * x
+
+
+@dataclass
+class Descent1D:
+    """Iterates of gradient descent on f(x) = x²."""
+
+    xs: torch.Tensor  # (k + 1,) x_0 ... x_k; stops early once f(x) is inf/NaN
+    diverged_at: int | None  # the step whose f(x) was no longer finite
+
+
+def descend_1d(lr: float, *, x0: float = 10.0, num_steps: int = 40) -> Descent1D:
+    """Run x ← x − lr · f'(x) from x0 for ``num_steps`` steps (float32, like the models)."""
+    _checks.positive_finite("lr", lr)
+    _checks.int_in_range("num_steps", num_steps, 1)
+    xs = [torch.tensor(float(x0))]
+    for step in range(1, num_steps + 1):
+        x = xs[-1] - lr * parabola_grad(xs[-1])
+        if not torch.isfinite(parabola(x)):
+            return Descent1D(torch.stack(xs), step)
+        xs.append(x)
+    return Descent1D(torch.stack(xs), None)
+
+
+def run_descent_grid(log10_lrs: Sequence[float], **kwargs: float) -> pd.DataFrame:
+    """One row per learning rate: the iterates and f at each, for the static twin."""
+    rows = []
+    for k in log10_lrs:
+        run = descend_1d(10.0**k, **kwargs)
+        rows.append(
+            {
+                "log10_lr": k,
+                "x": [float(f"{v:.5g}") for v in run.xs.tolist()],
+                "diverged_at": run.diverged_at or 0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- SGD paths on the loss surface of y = w·x + b ---------------------------------------------
+
+LINE_W, LINE_B, LINE_N = 2.0, 5.0, 100
+
+
+def line_data(
+    noises: Sequence[float], *, seed: int, num_examples: int = LINE_N
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """x ~ U[0, 15] of shape (n, 1) and Y = 2x + 5 + σ·ε of shape (n, len(noises))."""
+    for sigma in noises:
+        _checks.non_negative_finite("noise", sigma)
+    gen = torch.Generator().manual_seed(seed)
+    x = 15 * torch.rand(num_examples, 1, generator=gen)  # (n, 1)
+    eps = torch.randn(num_examples, 1, generator=gen)  # (n, 1)
+    return x, LINE_W * x + LINE_B + eps * torch.tensor(list(noises), dtype=torch.float32)
+
+
+def run_surface_paths(
+    lr: float, batch_size: int, noise: float, num_epochs: int = 20, *, seed: int = 0
+) -> training.SGDRuns:
+    """One SGD path over (w, b) for the line data; ``runs.params[0]`` holds the path."""
+    _checks.positive_finite("lr", lr)
+    _checks.int_in_range("batch_size", batch_size, 1, LINE_N)
+    x, Y = line_data([noise], seed=seed)
+    return training.sgd_linreg_runs(
+        x, Y, torch.tensor([float(lr)]), batch_size, num_epochs, seed=seed, records_per_epoch=5
+    )
+
+
+def loss_surface(
+    x: torch.Tensor, y: torch.Tensor, ws: torch.Tensor, bs: torch.Tensor
+) -> torch.Tensor:
+    """½ mean squared error of y ≈ w·x + b on a grid: (len(bs), len(ws))."""
+    pred = ws[None, :, None] * x.reshape(1, 1, -1) + bs[:, None, None]  # (B, W, n)
+    return ((pred - y.reshape(1, 1, -1)) ** 2).mean(-1) / 2
+
+
+@dataclass(frozen=True)
+class SurfaceGrid:
+    """Slider grid of the static loss-surface demo."""
+
+    log10_lrs: tuple[float, ...] = (-3.5, -3.0, -2.5, -2.0, -1.5)
+    log2_batch_sizes: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6, 7)  # 2**7 > 100: full batch
+    noises: tuple[float, ...] = (0.0, 2.0, 4.0, 6.0)
+    num_epochs: int = 20
+    w_range: tuple[float, float] = (-1.0, 5.0)
+    b_range: tuple[float, float] = (-3.0, 11.0)
+
+
+def batch_size_of(log2_batch: int, n: int = LINE_N) -> int:
+    """The batch size a log₂ slider position stands for; past n it means the full batch."""
+    return min(2**log2_batch, n)
+
+
+def run_surface_grid(
+    grid: SurfaceGrid = SurfaceGrid(), *, seed: int = 0, cells: int = 30
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All SGD paths of ``grid`` (one row each) and the loss surface per noise (one row a cell)."""
+    x, Y = line_data(grid.noises, seed=seed)
+    lrs = torch.tensor([10.0**k for k in grid.log10_lrs])
+    paths = []
+    for log2_bs in grid.log2_batch_sizes:
+        Y_all = Y.repeat_interleave(len(lrs), dim=1)  # (n, noises * lrs)
+        runs = training.sgd_linreg_runs(
+            x,
+            Y_all,
+            lrs.repeat(len(grid.noises)),
+            batch_size_of(log2_bs),
+            grid.num_epochs,
+            seed=seed,
+            records_per_epoch=5,
+        )
+        for g in range(Y_all.shape[1]):
+            ok = torch.isfinite(runs.loss[g])
+            w, b = runs.params[g, ok, 0], runs.params[g, ok, 1]
+            paths.append(
+                {
+                    "log10_lr": grid.log10_lrs[g % len(lrs)],
+                    "log2_batch": log2_bs,
+                    "noise": grid.noises[g // len(lrs)],
+                    "w": [round(v, 4) for v in w.tolist()],
+                    "b": [round(v, 4) for v in b.tolist()],
+                    "diverged_at": int(runs.diverged_at[g]),
+                }
+            )
+    ws = torch.linspace(*grid.w_range, cells)
+    bs = torch.linspace(*grid.b_range, cells)
+    surface = [
+        {
+            "noise": sigma,
+            "w": round(float(ws[j]), 4),
+            "b": round(float(bs[i]), 4),
+            "loss": float(f"{float(L[i, j]):.3g}"),
+        }
+        for k, sigma in enumerate(grid.noises)
+        for L in [loss_surface(x, Y[:, k], ws, bs)]
+        for i in range(cells)
+        for j in range(cells)
+    ]
+    return pd.DataFrame(paths), pd.DataFrame(surface)

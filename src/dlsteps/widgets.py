@@ -1,0 +1,386 @@
+"""Slider demos, the interactive half: a live panel for Jupyter/Colab, a static twin for the book.
+
+Only ipywidgets API common to 7.7 (Colab) and 8 is used. The panel draws into an ``Image``
+widget, so it needs no matplotlib backend of its own and looks the same in every front end.
+Sliders report a value only when released (``continuous_update=False``): dragging starts one
+run, not dozens.
+"""
+
+import html
+import io
+import json
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import ipywidgets as W
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from dlsteps import demos, plots
+
+
+@dataclass
+class LivePanel:
+    """Sliders, one figure redrawn in place, and a message line; ``redraw()`` reruns the demo."""
+
+    controls: Mapping[str, W.ValueWidget]
+    draw: Callable[..., object]  # draw(ax, **slider_values): runs the demo and draws on ax
+    figure: Figure
+    image: W.Image
+    message: W.HTML
+    note: str = ""
+
+    def redraw(self, _change: object = None) -> None:
+        """Run and draw with the current slider values; a bad value shows its message instead."""
+        kwargs = {name: c.value for name, c in self.controls.items()}
+        ax = self.figure.axes[0]
+        try:
+            ax.clear()
+            self.draw(ax, **kwargs)
+        except ValueError as err:
+            self.message.value = f"<b style='color:#b00'>{html.escape(str(err))}</b>"
+            return
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png")
+        self.image.value = buf.getvalue()
+        self.message.value = html.escape(self.note)
+
+    def widget(self) -> W.VBox:
+        return W.VBox([W.HBox(list(self.controls.values())), self.message, self.image])
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget())
+
+
+def live_panel(
+    draw: Callable[..., object],
+    controls: Mapping[str, W.ValueWidget],
+    note: str = "",
+    figsize: tuple[float, float] = (6.0, 3.5),
+) -> LivePanel:
+    """Wire ``controls`` (argument name -> slider) to ``draw(ax, **values)`` and draw once.
+
+    The panel keeps one figure with fixed margins and redraws its axes in place: creating a
+    figure and laying it out again would double the time from slider to picture.
+    """
+    figure = Figure(figsize=figsize, dpi=80)
+    FigureCanvasAgg(figure)
+    figure.subplots_adjust(left=0.14, right=0.97, bottom=0.14, top=0.9)
+    figure.add_subplot()
+    panel = LivePanel(dict(controls), draw, figure, W.Image(format="png"), W.HTML(), note)
+    for control in panel.controls.values():
+        control.continuous_update = False  # debounce: one run when the slider is released
+        control.observe(panel.redraw, names="value")
+    panel.redraw()
+    return panel
+
+
+def draw_linreg(ax: Axes, lr: float, batch_size: int, noise: float, num_epochs: int) -> Axes:
+    """Run the linear-regression demo with these slider values and draw it on ``ax``."""
+    return plots.draw_sgd_run(demos.run_linreg(lr, batch_size, noise, num_epochs), ax=ax)
+
+
+def linreg_panel() -> LivePanel:
+    """Live panel: learning rate (log scale), batch size, noise σ and epochs."""
+    style = {"description_width": "initial"}
+    return live_panel(
+        draw_linreg,
+        {
+            "lr": W.FloatLogSlider(
+                value=0.03,
+                base=10,
+                min=-3,
+                max=1,
+                step=0.25,
+                description="learning rate",
+                style=style,
+            ),
+            "batch_size": W.SelectionSlider(
+                options=[1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+                value=10,
+                description="batch size",
+                style=style,
+            ),
+            "noise": W.FloatSlider(
+                value=0.01, min=0.0, max=2.0, step=0.01, description="noise σ", style=style
+            ),
+            "num_epochs": W.IntSlider(value=3, min=1, max=10, description="epochs", style=style),
+        },
+        note="Each change retrains on 1,000 synthetic examples from the same seed.",
+    )
+
+
+@dataclass(frozen=True)
+class GridSlider:
+    """A slider of a static twin: the data column it filters on, its label and its even grid."""
+
+    column: str
+    label: str
+    values: Sequence[float]
+    default: float
+
+    def param(self) -> alt.Parameter:
+        step = (self.values[-1] - self.values[0]) / (len(self.values) - 1)
+        return alt.param(
+            name=f"p_{self.column}",
+            value=self.default,
+            bind=alt.binding_range(
+                min=self.values[0], max=self.values[-1], step=step, name=self.label
+            ),
+        )
+
+
+def grid_filter(sliders: Sequence[GridSlider]) -> str:
+    """A Vega expression that keeps the one run matching every slider at once."""
+    return " && ".join(f"datum.{s.column} == p_{s.column}" for s in sliders)
+
+
+class StaticChart:
+    """Display a Vega-Lite chart as HTML drawn by the book's shared ``vega-bundle.js``.
+
+    Nothing is fetched: where that script is absent (Jupyter, Colab) the note stays in place,
+    and the live panel above it is the interactive version.
+    """
+
+    FALLBACK = "This precomputed demo draws in the HTML book; in a notebook use the live panel."
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        self.spec = chart.to_dict()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        spec = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")
+        div = f"static-demo-{uuid.uuid5(uuid.NAMESPACE_OID, spec).hex[:12]}"
+        options = '{"actions": false, "renderer": "svg"}'
+        script = (
+            f'if (window.vegaEmbed) {{ vegaEmbed("#{div}", {spec}, {options})'
+            f'.catch(e => console.error("static demo {div}:", e)); }}'
+        )
+        return {
+            "text/html": f'<div id="{div}" class="static-demo"><p>{self.FALLBACK}</p>'
+            f"</div>\n<script>{script}</script>",
+            "text/plain": self.FALLBACK,
+        }
+
+
+def diverged_text(x: float, y: float, data: object = alt.Undefined) -> alt.Chart:
+    """A text layer "diverged at step k", drawn only for a run whose ``diverged_at`` > 0."""
+    return (
+        alt.Chart(data)
+        .transform_filter("datum.diverged_at > 0")
+        .transform_calculate(text="'diverged at step ' + datum.diverged_at")
+        .mark_text(fontSize=18, color="#c0392b", fontWeight="bold")
+        .encode(text="text:N", x=alt.value(x), y=alt.value(y))
+    )
+
+
+LINREG_SLIDERS = (
+    GridSlider("log10_lr", "log₁₀ learning rate ", demos.LinRegGrid.log10_lrs, -1.5),
+    GridSlider("log2_batch", "log₂ batch size ", demos.LinRegGrid.log2_batch_sizes, 3),
+    GridSlider("noise", "noise σ ", demos.LinRegGrid.noises, 0.5),
+)
+
+
+def linreg_chart(runs: "demos.pd.DataFrame", records_per_epoch: int = 10) -> alt.LayerChart:
+    """The static twin's chart: the loss curve of the run the three sliders select."""
+    y_scale = alt.Scale(type="log", domain=[1e-5, 1e4], clamp=True)
+    curve = (
+        alt.Chart()
+        .transform_flatten(["loss"])
+        .transform_window(index="row_number()")
+        .transform_calculate(epoch=f"(datum.index - 1) / {records_per_epoch}")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("epoch:Q", scale=alt.Scale(domain=[0, 3]), title="epoch"),
+            y=alt.Y("loss:Q", scale=y_scale, title="training loss (½ squared error)"),
+        )
+    )
+    label = (
+        alt.Chart()
+        .transform_calculate(
+            text=(
+                "'learning rate ' + format(pow(10, datum.log10_lr), '.3~g') + ', batch size '"
+                " + pow(2, datum.log2_batch) + ', noise σ ' + datum.noise"
+            )
+        )
+        .mark_text(align="left", dx=5, dy=-8, fontSize=12)
+        .encode(text="text:N", x=alt.value(0), y=alt.value(0))
+    )
+    diverged = (
+        alt.Chart()
+        .transform_filter("datum.diverged_at > 0")
+        .transform_calculate(text="'diverged at step ' + datum.diverged_at")
+        .mark_text(fontSize=18, color="#c0392b", fontWeight="bold")
+        .encode(text="text:N", x=alt.value(200), y=alt.value(110))
+    )
+    return (
+        alt.layer(curve, label, diverged, data=runs)
+        .add_params(*(s.param() for s in LINREG_SLIDERS))
+        .transform_filter(grid_filter(LINREG_SLIDERS))
+        .properties(width=400, height=220)
+    )
+
+
+def linreg_twin(*, seed: int = 0) -> StaticChart:
+    """Static twin of ``linreg_panel``: every slider combination precomputed from real runs."""
+    grid = demos.run_linreg_grid(seed=seed)
+    return StaticChart(linreg_chart(grid, records_per_epoch=10))
+
+
+# --- Gradient descent chapter -------------------------------------------------------------------
+
+STYLE = {"description_width": "initial"}
+
+
+def draw_descent(ax: Axes, lr: float) -> Axes:
+    """Run gradient descent on x² with this learning rate and draw it on ``ax``."""
+    return plots.draw_descent(demos.descend_1d(lr), ax=ax)
+
+
+def descent_panel() -> LivePanel:
+    """Live panel for the 1-D demo: one learning-rate slider (log scale)."""
+    lr = W.FloatLogSlider(
+        value=0.2, base=10, min=-2, max=0.5, step=0.05, description="learning rate", style=STYLE
+    )
+    return live_panel(draw_descent, {"lr": lr}, note="40 steps of x ← x − η·2x from x = 10.")
+
+
+DESCENT_SLIDER = GridSlider(
+    "log10_lr", "log₁₀ learning rate ", tuple(k / 8 for k in range(-16, 5)), -0.75
+)
+
+
+def descent_twin() -> StaticChart:
+    """Static twin of ``descent_panel``: the iterates for 21 learning rates from 0.01 to 3.16."""
+    runs = demos.run_descent_grid(DESCENT_SLIDER.values)
+    xs = [x / 10 for x in range(-120, 121)]
+    curve = (
+        alt.Chart(demos.pd.DataFrame({"x": xs, "f": [x * x for x in xs]}))
+        .mark_line(color="#999")
+        .encode(
+            x=alt.X("x:Q", scale=alt.Scale(domain=[-12, 12])),
+            y=alt.Y("f:Q", scale=alt.Scale(domain=[-5, 150]), title="f(x)"),
+        )
+    )
+    steps = (
+        alt.Chart(runs)
+        .transform_filter(grid_filter([DESCENT_SLIDER]))
+        .transform_flatten(["x"])
+        .transform_window(k="row_number()")
+        .transform_calculate(f="datum.x * datum.x")
+        .mark_line(point=alt.OverlayMarkDef(color="#e67e22"), color="#e67e22", clip=True)
+        .encode(x="x:Q", y="f:Q", order="k:Q")
+    )
+    label = (
+        alt.Chart(runs)
+        .transform_filter(grid_filter([DESCENT_SLIDER]))
+        .transform_calculate(text="'learning rate ' + format(pow(10, datum.log10_lr), '.3~g')")
+        .mark_text(align="left", dx=5, dy=-8, fontSize=12)
+        .encode(text="text:N", x=alt.value(0), y=alt.value(0))
+    )
+    diverged = diverged_text(200, 110, runs).transform_filter(grid_filter([DESCENT_SLIDER]))
+    return StaticChart(
+        alt.layer(curve, steps, label, diverged)
+        .add_params(DESCENT_SLIDER.param())
+        .properties(width=400, height=220)
+    )
+
+
+def draw_surface(ax: Axes, lr: float, batch_size: int, noise: float) -> Axes:
+    """SGD path over the loss surface of y = 2x + 5 + noise for these slider values, on ``ax``."""
+    runs = demos.run_surface_paths(lr, batch_size, noise)
+    x, Y = demos.line_data([noise], seed=0)
+    return plots.draw_surface_paths(x, Y[:, 0], {f"batch size {batch_size}": runs}, ax=ax)
+
+
+def surface_panel() -> LivePanel:
+    """Live panel for the loss-surface demo: learning rate, batch size and noise σ."""
+    return live_panel(
+        draw_surface,
+        {
+            "lr": W.FloatLogSlider(
+                value=10**-2.5,
+                base=10,
+                min=-3.5,
+                max=-1.5,
+                step=0.1,
+                description="learning rate",
+                style=STYLE,
+            ),
+            "batch_size": W.SelectionSlider(
+                options=[1, 2, 5, 10, 20, 50, 100], value=10, description="batch size", style=STYLE
+            ),
+            "noise": W.FloatSlider(
+                value=2.0, min=0.0, max=6.0, step=0.5, description="noise σ", style=STYLE
+            ),
+        },
+        note="20 epochs of SGD on 100 points, from w = b ≈ 0; the star marks the true (w, b).",
+        figsize=(6.0, 4.5),
+    )
+
+
+SURFACE_SLIDERS = (
+    GridSlider("log10_lr", "log₁₀ learning rate ", demos.SurfaceGrid.log10_lrs, -2.5),
+    GridSlider(
+        "log2_batch", "log₂ batch size (7 = all 100) ", demos.SurfaceGrid.log2_batch_sizes, 3
+    ),
+    GridSlider("noise", "noise σ ", demos.SurfaceGrid.noises, 2.0),
+)
+
+
+def surface_twin() -> StaticChart:
+    """Static twin of ``surface_panel``: the loss surface and every precomputed SGD path."""
+    grid = demos.SurfaceGrid()
+    paths, surface = demos.run_surface_grid(grid)
+    dw = (grid.w_range[1] - grid.w_range[0]) / 29
+    db = (grid.b_range[1] - grid.b_range[0]) / 29
+    heat = (
+        alt.Chart(surface)
+        .transform_filter(grid_filter(SURFACE_SLIDERS[2:]))
+        .transform_calculate(w2=f"datum.w + {dw}", b2=f"datum.b + {db}")
+        .mark_rect(opacity=0.8)
+        .encode(
+            x=alt.X("w:Q", scale=alt.Scale(domain=list(grid.w_range)), title="weight w"),
+            x2="w2:Q",
+            y=alt.Y("b:Q", scale=alt.Scale(domain=list(grid.b_range)), title="bias b"),
+            y2="b2:Q",
+            color=alt.Color(
+                "loss:Q", scale=alt.Scale(type="log", scheme="viridis", reverse=True), title="½ MSE"
+            ),
+        )
+    )
+    path = (
+        alt.Chart(paths)
+        .transform_filter(grid_filter(SURFACE_SLIDERS))
+        .transform_flatten(["w", "b"])
+        .transform_window(k="row_number()")
+        .mark_line(point=alt.OverlayMarkDef(color="#c0392b"), color="#c0392b", clip=True)
+        .encode(x="w:Q", y="b:Q", order="k:Q")
+    )
+    truth = (
+        alt.Chart(demos.pd.DataFrame({"w": [demos.LINE_W], "b": [demos.LINE_B]}))
+        .mark_point(shape="diamond", size=150, filled=True, color="black")
+        .encode(x="w:Q", y="b:Q")
+    )
+    label = (
+        alt.Chart(paths)
+        .transform_filter(grid_filter(SURFACE_SLIDERS))
+        .transform_calculate(
+            text=(
+                "'learning rate ' + format(pow(10, datum.log10_lr), '.3~g') + ', batch size '"
+                f" + min(pow(2, datum.log2_batch), {demos.LINE_N}) + ', noise σ ' + datum.noise"
+            )
+        )
+        .mark_text(align="left", dx=5, dy=-8, fontSize=12)
+        .encode(text="text:N", x=alt.value(0), y=alt.value(0))
+    )
+    diverged = diverged_text(200, 150, paths).transform_filter(grid_filter(SURFACE_SLIDERS))
+    return StaticChart(
+        alt.layer(heat, path, truth, label, diverged)
+        .add_params(*(s.param() for s in SURFACE_SLIDERS))
+        .properties(width=400, height=300)
+    )
