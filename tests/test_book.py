@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from myst_nb.core.variables import format_plain_text  # how the book formats glued values
 from nbclient import NotebookClient
 
 from conftest import NOTEBOOKS
@@ -63,4 +64,4 @@ def test_committed_notebook_reproduces_the_books_numbers(built_book, md):
     assert len(quoted) == len(shown) > 0
     for (name, spec), text in zip(quoted, shown, strict=True):
         if not name.startswith("time_"):  # timings differ from run to run by nature
-            assert format(float(ours[name]), spec) == text, name
+            assert format_plain_text(ours[name], spec) == text, name

@@ -1,8 +1,14 @@
-"""Data: synthetic regression data and minibatch iteration over in-memory tensors."""
+"""Data: synthetic regression data, Fashion-MNIST, and minibatches from in-memory tensors."""
 
+import gzip
+import hashlib
+import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import torch
+import torchvision
 
 from dlsteps import _checks
 
@@ -33,10 +39,185 @@ def minibatches(
     shuffle: bool = True,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Yield (X[idx], y[idx]) batches of ``batch_size`` rows; the last batch may be smaller."""
-    _checks.features_and_labels(X, y)
+    if X.ndim == 0 or X.shape[0] == 0:
+        raise ValueError("X must hold at least one example, got 0 rows")
+    if y.shape[:1] != X.shape[:1]:
+        raise ValueError(f"y must have {X.shape[0]} rows to match X, got shape {tuple(y.shape)}")
     _checks.int_in_range("batch_size", batch_size, 1, X.shape[0])
     n = X.shape[0]
     order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
     for start in range(0, n, batch_size):
         idx = order[start : start + batch_size].to(X.device)
         yield X[idx], y[idx]
+
+
+# --- Fashion-MNIST ------------------------------------------------------------------------------
+
+FASHION_CLASSES = ("t-shirt", "trouser", "pullover", "dress", "coat",
+                   "sandal", "shirt", "sneaker", "bag", "ankle boot")  # fmt: skip
+# MD5 of each *decompressed* IDX file. Debian's package recompresses the .gz files, so their
+# .gz checksums differ from torchvision's list, but the data inside is byte for byte the same.
+FASHION_MD5 = {
+    "train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+    "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
+    "t10k-images-idx3-ubyte": "8181f5470baa50b63fa0f6fddb340f0a",
+    "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
+}
+DATA_ENV = "DLSTEPS_DATA"
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+
+class DataNotFoundError(FileNotFoundError):
+    """No copy of the data set was found, and none could be downloaded."""
+
+
+class CorruptFileError(ValueError):
+    """A data file is truncated or altered: its checksum does not match."""
+
+
+def torchvision_cache() -> Path:
+    """Where torchvision data sets are usually kept: $TORCH_HOME/datasets (~/.cache/torch)."""
+    torch_home = os.environ.get("TORCH_HOME", Path.home() / ".cache" / "torch")
+    return Path(torch_home) / "datasets"
+
+
+def _find_file(folder: Path, name: str) -> Path | None:
+    """``name`` in folder or in its torchvision layout (FashionMNIST/raw), plain or .gz."""
+    for sub in (folder / "FashionMNIST" / "raw", folder):
+        for candidate in (sub / name, sub / f"{name}.gz"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def fashion_mnist_sources(root: str | Path | None = None) -> list[tuple[str, Path]]:
+    """The places searched for the four files, in order: argument, $DLSTEPS_DATA, cache, Debian."""
+    places = [
+        ("the root argument", root),
+        (f"${DATA_ENV}", os.environ.get(DATA_ENV)),
+        ("torchvision's cache", torchvision_cache()),
+        ("Debian's package", DEBIAN_DIR),
+    ]
+    return [(label, Path(p).expanduser()) for label, p in places if p]
+
+
+def locate_fashion_mnist(root: str | Path | None = None) -> tuple[str, dict[str, Path]] | None:
+    """The first place holding all four files, and the files there; None if there is none."""
+    for label, folder in fashion_mnist_sources(root):
+        files = {name: _find_file(folder, name) for name in FASHION_MD5}
+        if all(files.values()):
+            return label, files
+    return None
+
+
+def _verified_bytes(path: Path, name: str) -> bytes:
+    """The decompressed content of ``path``, checked against FASHION_MD5[name]."""
+    try:
+        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    except (OSError, EOFError, gzip.BadGzipFile) as err:
+        raise CorruptFileError(
+            f"{path} cannot be read ({err}); delete it and get a new copy"
+        ) from None
+    if hashlib.md5(raw).hexdigest() != FASHION_MD5[name]:
+        raise CorruptFileError(
+            f"{path} is corrupt or truncated (MD5 mismatch); delete it and get a new copy"
+        )
+    return raw
+
+
+def _download(cache: Path) -> dict[str, Path]:
+    """Let torchvision download the files into ``cache``; a clear error when that fails."""
+    try:
+        torchvision.datasets.FashionMNIST(cache, train=True, download=True)
+        torchvision.datasets.FashionMNIST(cache, train=False, download=True)
+    except (OSError, RuntimeError) as err:  # URLError is an OSError
+        places = "\n".join(f"  - {label}: {folder}" for label, folder in fashion_mnist_sources())
+        raise DataNotFoundError(
+            "Fashion-MNIST was not found and could not be downloaded "
+            f"({type(err).__name__}: {err}).\nSearched, in order:\n{places}\nTo get it:\n"
+            "  - on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist\n"
+            f"  - or put the four IDX files (.gz or not) in a folder and set ${DATA_ENV} to it\n"
+            "  - or connect to the internet and run again: torchvision downloads them"
+        ) from None
+    return {name: cache / "FashionMNIST" / "raw" / name for name in FASHION_MD5}
+
+
+def fashion_mnist_root(root: str | Path | None = None) -> Path:
+    """A torchvision root whose FashionMNIST/raw holds the four verified, decompressed files.
+
+    Files found elsewhere, or compressed (Debian's), are verified and then written
+    decompressed into torchvision's cache; a file that fails its checksum is never used.
+    """
+    found = locate_fashion_mnist(root)
+    cache = torchvision_cache()
+    files = found[1] if found else _download(cache)
+    contents = {name: _verified_bytes(path, name) for name, path in files.items()}
+    raw_dirs = {path.parent for path in files.values()}
+    if (
+        len(raw_dirs) == 1
+        and all(p.suffix != ".gz" for p in files.values())
+        and raw_dirs.pop().parts[-2:] == ("FashionMNIST", "raw")
+    ):
+        return files["train-images-idx3-ubyte"].parents[2]  # already torchvision's layout
+    target = cache / "FashionMNIST" / "raw"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, content in contents.items():
+        tmp = target / f".{name}.partial"
+        tmp.write_bytes(content)
+        tmp.replace(target / name)  # atomic: a reader never sees half a file
+    return cache
+
+
+@dataclass(frozen=True)
+class ImageSplit:
+    """One split of an image data set as plain tensors."""
+
+    X: torch.Tensor  # (n, 1, 28, 28) float32, or (n, 784) when flattened
+    y: torch.Tensor  # (n,) int64 class indices
+
+
+def load_fashion_mnist(
+    root: str | Path | None = None,
+    *,
+    standardize: bool = False,
+    flatten: bool = False,
+    device: str | torch.device = "cpu",
+) -> tuple[ImageSplit, ImageSplit]:
+    """Train (60,000) and test (10,000) splits in memory, read by torchvision's reader.
+
+    Pixels become floats in [0, 1] in one vectorised step; with ``standardize`` both splits are
+    shifted and scaled by the training set's pixel mean and standard deviation.
+    """
+    tv_root = fashion_mnist_root(root)
+    splits = []
+    for train in (True, False):
+        ds = torchvision.datasets.FashionMNIST(tv_root, train=train, download=False)
+        splits.append((ds.data.to(device), ds.targets.to(device)))  # uint8 (n, 28, 28), int64
+    (X_train, y_train), (X_test, y_test) = splits
+    X_train, X_test = X_train.float().div_(255), X_test.float().div_(255)
+    if standardize:
+        mean, std = X_train.mean(), X_train.std()
+        X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
+    shape = (-1, 784) if flatten else (-1, 1, 28, 28)
+    return (ImageSplit(X_train.reshape(shape), y_train), ImageSplit(X_test.reshape(shape), y_test))
+
+
+def fashion_mnist_loader(
+    root: str | Path | None = None,
+    *,
+    train: bool = True,
+    batch_size: int = 256,
+    num_workers: int = 4,
+    seed: int = 0,
+) -> torch.utils.data.DataLoader:
+    """The common per-image pipeline: PIL image -> ToTensor in worker processes, for comparison."""
+    dataset = torchvision.datasets.FashionMNIST(
+        fashion_mnist_root(root), train=train, transform=torchvision.transforms.ToTensor()
+    )
+    return torch.utils.data.DataLoader(
+        dataset,
+        batch_size=batch_size,
+        shuffle=train,
+        num_workers=num_workers,
+        generator=torch.Generator().manual_seed(seed),
+    )

@@ -138,3 +138,31 @@ def draw_surface_paths(
     ax.set(xlim=w_range, ylim=b_range, xlabel="weight w", ylabel="bias b")
     ax.legend(fontsize=8, loc="upper right")
     return ax
+
+
+def show_images(
+    images: torch.Tensor,
+    titles: Sequence[str] | None = None,
+    *,
+    ncols: int = 8,
+    axes: np.ndarray | None = None,
+    scale: float = 1.4,
+) -> np.ndarray:
+    """Draw (n, 28, 28) or (n, 1, 28, 28) images in a grid with optional titles; return the axes."""
+    images = images.detach().cpu().reshape(len(images), *images.shape[-2:])
+    if axes is None:
+        nrows = -(-len(images) // ncols)
+        _, axes = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(ncols * scale, nrows * scale * 1.15),
+            layout="constrained",
+            squeeze=False,
+        )
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(images):
+            ax.imshow(images[i].numpy(), cmap="gray_r")
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=9)
+    return axes
