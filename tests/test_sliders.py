@@ -7,7 +7,7 @@ import ipywidgets as W
 import pytest
 import torch
 
-from dlsteps import demos, plots, training, widgets
+from dlsteps import data, demos, plots, training, widgets
 
 
 def test_run_linreg_equals_the_scratch_fit():
@@ -135,3 +135,32 @@ def test_surface_paths_reach_the_least_squares_fit_and_reject_bad_batch():
     surface = demos.loss_surface(x, Y[:, 0], torch.tensor([w.item()]), torch.tensor([b.item()]))
     resid = ((x * w + b - Y) ** 2).mean() / 2
     assert surface.item() == pytest.approx(resid.item(), rel=1e-5)
+
+
+@pytest.fixture(scope="module")
+def small_fashion():
+    train, test = data.load_fashion_mnist(standardize=True)
+    return data.class_subset(train, 110), data.class_subset(test, 20)  # 1,100 >= largest batch
+
+
+def test_softmax_demo_trains_for_real_and_panel_redraws(small_fashion):
+    train, test = small_fashion
+    assert len(train.y) == 1100 and torch.bincount(train.y).tolist() == [110] * 10
+    history = demos.run_softmax(train, test, 0.1, 32, 3)
+    assert len(history.test_acc) == 3 and history.test_acc[-1] > 0.5  # far above chance (0.1)
+    panel = widgets.softmax_panel(train, test)
+    before = panel.image.value
+    panel.controls["num_epochs"].value = 2
+    assert panel.image.value != before and "1,100 training images" in panel.message.value
+    with pytest.raises(ValueError, match="batch_size must be between 1 and 1100, got 2048"):
+        demos.run_softmax(train, test, 0.1, 2048, 1)
+
+
+def test_softmax_twin_has_every_run_and_an_epoch_slider(small_fashion):
+    chart = widgets.softmax_twin(*small_fashion)
+    names = [p["name"] for p in chart.spec["params"]]
+    assert names == ["p_log10_lr", "p_log2_batch", "p_epochs"]
+    rows = spec_data(chart)
+    grid = demos.SoftmaxGrid()
+    assert len(rows) == len(grid.log10_lrs) * len(grid.log2_batch_sizes)
+    assert all(len(r["test_acc"]) == grid.num_epochs for r in rows if not r["diverged_at"])

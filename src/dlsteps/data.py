@@ -221,3 +221,14 @@ def fashion_mnist_loader(
         num_workers=num_workers,
         generator=torch.Generator().manual_seed(seed),
     )
+
+
+def class_subset(split: ImageSplit, per_class: int) -> ImageSplit:
+    """The first ``per_class`` examples of every class, in their original order."""
+    _checks.int_in_range("per_class", per_class, 1)
+    keep = (
+        torch.cat([torch.nonzero(split.y == c).flatten()[:per_class] for c in split.y.unique()])
+        .sort()
+        .values
+    )
+    return ImageSplit(split.X[keep], split.y[keep])

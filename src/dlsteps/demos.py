@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 
-from dlsteps import _checks, training
+from dlsteps import _checks, data, training
 
 TRUE_W, TRUE_B = (2.0, -3.4), 4.2
 NUM_EXAMPLES = 1000
@@ -234,3 +234,74 @@ def run_surface_grid(
         for j in range(cells)
     ]
     return pd.DataFrame(paths), pd.DataFrame(surface)
+
+
+# --- Softmax regression on Fashion-MNIST --------------------------------------------------------
+
+
+def softmax_net(*, seed: int) -> torch.nn.Sequential:
+    """Concise softmax regression, 784 -> 10, weights N(0, 0.01²) from ``seed``, bias 0."""
+    net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
+    with torch.no_grad():
+        net[1].weight.copy_(
+            0.01 * torch.randn(10, 784, generator=torch.Generator().manual_seed(seed))
+        )
+        net[1].bias.zero_()
+    return net
+
+
+def run_softmax(
+    train: "data.ImageSplit",
+    test: "data.ImageSplit",
+    lr: float,
+    batch_size: int,
+    num_epochs: int,
+    *,
+    seed: int = 0,
+) -> training.History:
+    """Train concise softmax regression with SGD; divergence is recorded in the history."""
+    config = training.ClassifierConfig(lr=lr, batch_size=batch_size, num_epochs=num_epochs)
+    net = softmax_net(seed=seed)
+    return training.fit_classifier(
+        net,
+        torch.optim.SGD(net.parameters(), lr=lr),
+        train,
+        test,
+        config,
+        seed=seed,
+        progress=False,
+    )
+
+
+@dataclass(frozen=True)
+class SoftmaxGrid:
+    """Slider grid of the static softmax demo; the epochs slider shows a prefix of each run."""
+
+    log10_lrs: tuple[float, ...] = (-2.0, -1.5, -1.0, -0.5, 0.0)
+    log2_batch_sizes: tuple[int, ...] = (6, 7, 8, 9, 10)
+    num_epochs: int = 10
+
+
+def run_softmax_grid(
+    train: "data.ImageSplit",
+    test: "data.ImageSplit",
+    grid: SoftmaxGrid = SoftmaxGrid(),
+    *,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Every (lr, batch size) of ``grid`` trained for ``grid.num_epochs``; one row per run."""
+    rows = []
+    for k in grid.log10_lrs:
+        for log2_bs in grid.log2_batch_sizes:
+            h = run_softmax(train, test, 10.0**k, 2**log2_bs, grid.num_epochs, seed=seed)
+            rows.append(
+                {
+                    "log10_lr": k,
+                    "log2_batch": log2_bs,
+                    "train_loss": [round(v, 4) for v in h.train_loss],
+                    "train_acc": [round(v, 4) for v in h.train_acc],
+                    "test_acc": [round(v, 4) for v in h.test_acc],
+                    "diverged_at": h.diverged_at or 0,
+                }
+            )
+    return pd.DataFrame(rows)

@@ -46,3 +46,90 @@ def closed_form(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.T
     theta = torch.linalg.solve(A, X1.double().T @ y.double().reshape(-1, 1))  # (d+1, 1)
     theta = theta.to(X.dtype)
     return theta[:-1], theta[-1]
+
+
+# --- Classification -----------------------------------------------------------------------------
+
+
+def check_labels(y: torch.Tensor, num_classes: int) -> None:
+    """Labels must be integer class indices in [0, num_classes - 1]."""
+    if y.dtype.is_floating_point or y.dtype == torch.bool:
+        raise ValueError(f"y must hold integer class indices, got dtype {y.dtype}")
+    if y.numel() and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(
+            f"y must be class indices in [0, {num_classes - 1}], "
+            f"got values from {y.min().item()} to {y.max().item()}"
+        )
+
+
+def softmax(logits: torch.Tensor) -> torch.Tensor:
+    """Row-wise softmax, (batch, classes) -> (batch, classes); stable for any finite logits.
+
+    Subtracting each row's maximum leaves the result unchanged (it cancels in the ratio) but
+    keeps exp() from overflowing.
+    """
+    shifted = torch.exp(logits - logits.max(dim=-1, keepdim=True).values)
+    return shifted / shifted.sum(dim=-1, keepdim=True)
+
+
+def log_softmax(logits: torch.Tensor) -> torch.Tensor:
+    """log softmax(o) = o − logsumexp(o), without ever taking the log of an underflowed 0."""
+    m = logits.max(dim=-1, keepdim=True).values
+    return logits - m - torch.log(torch.exp(logits - m).sum(dim=-1, keepdim=True))
+
+
+def cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy of (batch, classes) logits against (batch,) class indices."""
+    check_labels(y, logits.shape[-1])
+    return -log_softmax(logits)[torch.arange(len(y), device=y.device), y].mean()
+
+
+def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
+    """Fraction of rows whose largest logit is at the true class."""
+    check_labels(y, logits.shape[-1])
+    return (logits.argmax(dim=-1) == y).float().mean().item()
+
+
+def init_softmax(
+    num_inputs: int, num_outputs: int, *, generator: torch.Generator, sigma: float = 0.01
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """W ~ N(0, sigma²) of shape (inputs, outputs) and b = 0 of shape (outputs,), with grad."""
+    _checks.int_in_range("num_inputs", num_inputs, 1)
+    _checks.int_in_range("num_outputs", num_outputs, 2)
+    W = (sigma * torch.randn(num_inputs, num_outputs, generator=generator)).requires_grad_()
+    return W, torch.zeros(num_outputs, requires_grad=True)
+
+
+def softmax_regression(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Logits of softmax regression: (batch, ...) flattened to (batch, inputs) -> (batch, k)."""
+    return X.reshape(len(X), -1) @ W + b
+
+
+class SGD:
+    """Minibatch SGD written by hand, with the interface of ``torch.optim.SGD`` (lr, momentum).
+
+    ``param_groups`` mirrors torch's, so a learning-rate schedule can set ``lr`` on either.
+    """
+
+    def __init__(self, params: Iterable[torch.Tensor], lr: float, momentum: float = 0.0):
+        _checks.positive_finite("lr", lr)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+        self.param_groups = [{"params": list(params), "lr": lr, "momentum": momentum}]
+        self._velocity: dict[int, torch.Tensor] = {}
+
+    @torch.no_grad()
+    def step(self) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = p.grad
+                if group["momentum"]:
+                    v = self._velocity.get(id(p))
+                    v = grad.clone() if v is None else v.mul_(group["momentum"]).add_(grad)
+                    self._velocity[id(p)], grad = v, v
+                p -= group["lr"] * grad
+
+    def zero_grad(self) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = None

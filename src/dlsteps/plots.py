@@ -166,3 +166,42 @@ def show_images(
             if titles is not None:
                 ax.set_title(titles[i], fontsize=9)
     return axes
+
+
+def plot_history(history, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """Train loss, train accuracy and test accuracy per epoch from a ``training.History``."""
+    ax = _axes(ax)
+    epochs = range(1, len(history.train_loss) + 1)
+    ax.plot(epochs, history.train_loss, "-", label="train loss")
+    ax.plot(epochs, history.train_acc, "--", label="train accuracy")
+    ax.plot(epochs, history.test_acc, "-.", label="test accuracy")
+    top = min(
+        max([1.0, *history.train_loss]), 2.5
+    )  # a huge first-epoch loss would flatten the rest
+    ax.set(xlabel="epoch", ylim=(0, top * 1.05), title=title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    if history.diverged_at is not None:
+        divergence_note(ax, history.diverged_at)
+    return ax
+
+
+def draw_confusion(cm: torch.Tensor, classes: Sequence[str], *, ax: Axes | None = None) -> Axes:
+    """A confusion matrix with counts in the cells: rows are true classes, columns predictions."""
+    ax = _axes(ax, (6.5, 5.5))
+    ax.imshow(cm.numpy(), cmap="Blues")
+    for i in range(len(classes)):
+        for j in range(len(classes)):
+            ax.text(
+                j,
+                i,
+                int(cm[i, j]),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if cm[i, j] > cm.max() / 2 else "black",
+            )
+    ax.set_xticks(range(len(classes)), classes, rotation=45, ha="right")
+    ax.set_yticks(range(len(classes)), classes)
+    ax.set(xlabel="predicted class", ylabel="true class")
+    return ax

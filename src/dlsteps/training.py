@@ -2,6 +2,7 @@
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -204,4 +205,105 @@ def sgd_linreg_runs(
         params,
         diverged_at,
         steps_per_epoch,
+    )
+
+
+# --- Classifiers --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """Hyperparameters of classifier training; ``schedule='cosine'`` decays lr to 0 smoothly."""
+
+    lr: float = 0.1
+    batch_size: int = 256
+    num_epochs: int = 10
+    schedule: str = "constant"
+
+    def __post_init__(self) -> None:
+        _checks.positive_finite("lr", self.lr)
+        _checks.int_in_range("batch_size", self.batch_size, 1)
+        _checks.int_in_range("num_epochs", self.num_epochs, 1)
+        if self.schedule not in ("constant", "cosine"):
+            raise ValueError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
+
+    def lr_at(self, step: int, total_steps: int) -> float:
+        """The learning rate for SGD step ``step`` (0-based) of ``total_steps``."""
+        if self.schedule == "constant":
+            return self.lr
+        return self.lr * 0.5 * (1 + math.cos(math.pi * step / total_steps))
+
+
+@dataclass
+class History:
+    """Per-epoch record of classifier training."""
+
+    train_loss: list[float] = field(default_factory=list)  # mean over the epoch's minibatches
+    train_acc: list[float] = field(default_factory=list)  # likewise, while the model trained
+    test_acc: list[float] = field(default_factory=list)  # after each epoch
+    epoch_seconds: list[float] = field(default_factory=list)  # training time, evaluation aside
+    diverged_at: int | None = None  # the SGD step whose loss was inf/NaN
+
+
+@torch.no_grad()
+def evaluate(
+    net: Callable[[torch.Tensor], torch.Tensor],
+    X: torch.Tensor,
+    y: torch.Tensor,
+    batch_size: int = 4096,
+) -> float:
+    """Accuracy of ``net`` on (X, y), computed in large batches without gradients."""
+    correct = sum(
+        (net(X[i : i + batch_size]).argmax(-1) == y[i : i + batch_size]).sum().item()
+        for i in range(0, len(X), batch_size)
+    )
+    return correct / len(X)
+
+
+def fit_classifier(
+    net: Callable[[torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer | models.SGD,
+    train: "data.ImageSplit",
+    test: "data.ImageSplit",
+    config: ClassifierConfig,
+    *,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = models.cross_entropy,
+    seed: int = 0,
+    progress: bool = True,
+) -> History:
+    """Train ``net`` with minibatches of ``train``; evaluate on ``test`` after every epoch."""
+    _checks.int_in_range("batch_size", config.batch_size, 1, len(train.X))
+    models.check_labels(train.y, int(train.y.max()) + 1)
+    gen, history = torch.Generator().manual_seed(seed), History()
+    total = config.num_epochs * math.ceil(len(train.X) / config.batch_size)
+    step = 0
+    for _ in tqdm(range(config.num_epochs), desc="epochs", disable=not progress):
+        start, losses, accs = time.perf_counter(), [], []
+        for X, y in data.minibatches(train.X, train.y, config.batch_size, generator=gen):
+            for group in optimizer.param_groups:
+                group["lr"] = config.lr_at(step, total)
+            step += 1
+            logits = net(X)
+            loss = loss_fn(logits, y)
+            if not torch.isfinite(loss):
+                history.diverged_at = step
+                return history
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.detach())
+            accs.append((logits.argmax(-1) == y).float().mean())
+        history.epoch_seconds.append(time.perf_counter() - start)
+        history.train_loss.append(torch.stack(losses).mean().item())
+        history.train_acc.append(torch.stack(accs).mean().item())
+        history.test_acc.append(evaluate(net, test.X, test.y))
+    return history
+
+
+def confusion_matrix(pred: torch.Tensor, y: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """(true class, predicted class) counts as a (num_classes, num_classes) int64 tensor."""
+    models.check_labels(y, num_classes)
+    models.check_labels(pred, num_classes)
+    return torch.bincount(y * num_classes + pred, minlength=num_classes**2).reshape(
+        num_classes, num_classes
     )

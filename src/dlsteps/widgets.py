@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from dlsteps import demos, plots
+from dlsteps import data, demos, plots
 
 
 @dataclass
@@ -384,3 +384,96 @@ def surface_twin() -> StaticChart:
         .add_params(*(s.param() for s in SURFACE_SLIDERS))
         .properties(width=400, height=300)
     )
+
+
+# --- Softmax regression chapter -----------------------------------------------------------------
+
+SUBSET_NOTE = (
+    "Retrains on a fixed subset: {n:,} training images ({per:,} per class); "
+    "test accuracy on all {m:,} test images."
+)
+
+
+def softmax_panel(train: "data.ImageSplit", test: "data.ImageSplit") -> LivePanel:
+    """Live panel: learning rate, batch size and epochs, retraining softmax regression."""
+
+    def draw(ax: Axes, lr: float, batch_size: int, num_epochs: int) -> Axes:
+        return plots.plot_history(demos.run_softmax(train, test, lr, batch_size, num_epochs), ax=ax)
+
+    return live_panel(
+        draw,
+        {
+            "lr": W.FloatLogSlider(
+                value=0.1,
+                base=10,
+                min=-2,
+                max=0,
+                step=0.25,
+                description="learning rate",
+                style=STYLE,
+            ),
+            "batch_size": W.SelectionSlider(
+                options=[32, 64, 128, 256, 512, 1024],
+                value=256,
+                description="batch size",
+                style=STYLE,
+            ),
+            "num_epochs": W.IntSlider(value=10, min=1, max=10, description="epochs", style=STYLE),
+        },
+        note=SUBSET_NOTE.format(n=len(train.y), per=len(train.y) // 10, m=len(test.y)),
+    )
+
+
+def history_chart(
+    runs: "demos.pd.DataFrame", sliders: Sequence[GridSlider], num_epochs: int
+) -> alt.LayerChart:
+    """Static chart of per-epoch histories: run chosen by ``sliders``, first k epochs shown."""
+    epochs = GridSlider("epochs", "epochs ", tuple(range(1, num_epochs + 1)), num_epochs)
+    shown = (
+        alt.Chart()
+        .transform_flatten(["train_loss", "train_acc", "test_acc"])
+        .transform_window(epoch="row_number()")
+        .transform_filter(f"datum.epoch <= p_{epochs.column}")
+    )
+    curves = (
+        shown.transform_fold(["train_loss", "train_acc", "test_acc"], as_=["curve", "value"])
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("epoch:Q", scale=alt.Scale(domain=[1, num_epochs])),
+            y=alt.Y(
+                "value:Q", scale=alt.Scale(domain=[0, 1.2], clamp=True), title="loss / accuracy"
+            ),
+            color=alt.Color("curve:N", title=None),
+        )
+    )
+    label = (
+        shown.transform_filter(f"datum.epoch == p_{epochs.column}")
+        .transform_calculate(
+            text=(
+                "'learning rate ' + format(pow(10, datum.log10_lr), '.3~g') + ', batch size '"
+                " + pow(2, datum.log2_batch) + ': test accuracy ' + format(datum.test_acc, '.3f')"
+                " + ' after ' + datum.epoch + ' epochs'"
+            )
+        )
+        .mark_text(align="left", dx=5, dy=-8, fontSize=12)
+        .encode(text="text:N", x=alt.value(0), y=alt.value(0))
+    )
+    return (
+        alt.layer(curves, label, diverged_text(200, 110), data=runs)
+        .add_params(*(s.param() for s in sliders), epochs.param())
+        .transform_filter(grid_filter(sliders))
+        .properties(width=400, height=220)
+    )
+
+
+SOFTMAX_SLIDERS = (
+    GridSlider("log10_lr", "log₁₀ learning rate ", demos.SoftmaxGrid.log10_lrs, -1.0),
+    GridSlider("log2_batch", "log₂ batch size ", demos.SoftmaxGrid.log2_batch_sizes, 8),
+)
+
+
+def softmax_twin(train: "data.ImageSplit", test: "data.ImageSplit") -> StaticChart:
+    """Static twin of ``softmax_panel``: every (lr, batch size) trained for 10 epochs."""
+    grid = demos.SoftmaxGrid()
+    runs = demos.run_softmax_grid(train, test, grid)
+    return StaticChart(history_chart(runs, SOFTMAX_SLIDERS, grid.num_epochs))

@@ -1,0 +1,128 @@
+"""Classification helpers against PyTorch: softmax, cross-entropy, SGD, training, evaluation."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from dlsteps import data, models, training
+
+EXTREME = torch.tensor([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4 + 1], [3.0, 1.0, 0.2]])
+
+
+def gen(seed=0):
+    return torch.Generator().manual_seed(seed)
+
+
+@pytest.mark.parametrize("logits", [EXTREME, EXTREME[:1], torch.randn(64, 10, generator=gen())])
+def test_stable_softmax_equals_torch(logits):
+    assert torch.allclose(models.softmax(logits), torch.softmax(logits, -1), atol=1e-7)
+    assert torch.allclose(models.log_softmax(logits), torch.log_softmax(logits, -1), atol=1e-5)
+    assert torch.isfinite(models.log_softmax(logits)).all()
+
+
+def test_naive_softmax_would_overflow():
+    naive = torch.exp(EXTREME) / torch.exp(EXTREME).sum(-1, keepdim=True)
+    assert torch.isnan(naive[0]).any() and torch.isfinite(models.softmax(EXTREME)).all()
+
+
+@pytest.mark.parametrize("logits", [EXTREME, EXTREME[1:2], torch.randn(64, 10, generator=gen())])
+def test_cross_entropy_and_its_gradient_equal_torch(logits):
+    y = torch.randint(0, logits.shape[1], (len(logits),), generator=gen(1))
+    ours = logits.clone().requires_grad_()
+    theirs = logits.clone().requires_grad_()
+    loss = models.cross_entropy(ours, y)
+    ref = F.cross_entropy(theirs, y)
+    assert torch.allclose(loss, ref, rtol=1e-6, atol=1e-6)
+    loss.backward()
+    ref.backward()
+    assert torch.allclose(ours.grad, theirs.grad, atol=1e-7)
+    onehot = F.one_hot(y, logits.shape[1]).float()  # gradient = (softmax(o) − y) / batch
+    assert torch.allclose(ours.grad, (models.softmax(logits) - onehot) / len(y), atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "bad", [torch.tensor([0, 10]), torch.tensor([-1, 2]), torch.tensor([0.0, 1.0])]
+)
+def test_labels_out_of_range_are_rejected(bad):
+    logits = torch.zeros(2, 10)
+    with pytest.raises(ValueError, match="y must"):
+        models.cross_entropy(logits, bad)
+    with pytest.raises(ValueError, match="y must"):
+        models.accuracy(logits, bad)
+
+
+def test_accuracy_and_confusion_matrix():
+    logits = torch.tensor([[2.0, 1.0], [0.0, 3.0], [5.0, 1.0], [0.0, 1.0]])
+    y = torch.tensor([0, 1, 1, 1])
+    assert models.accuracy(logits, y) == 0.75
+    cm = training.confusion_matrix(logits.argmax(-1), y, 2)
+    assert cm.tolist() == [[1, 0], [1, 2]]
+    with pytest.raises(ValueError, match=r"class indices in \[0, 1\]"):
+        training.confusion_matrix(torch.tensor([0, 2]), torch.tensor([0, 1]), 2)
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_scratch_sgd_equals_torch_optim_sgd(momentum):
+    w0 = torch.randn(5, 3, generator=gen())
+    ours, theirs = w0.clone().requires_grad_(), w0.clone().requires_grad_()
+    opt_a = models.SGD([ours], lr=0.1, momentum=momentum)
+    opt_b = torch.optim.SGD([theirs], lr=0.1, momentum=momentum)
+    X = torch.randn(8, 5, generator=gen(1))
+    for _ in range(3):
+        for w, opt in ((ours, opt_a), (theirs, opt_b)):
+            opt.zero_grad()
+            (X @ w).pow(2).mean().backward()
+            opt.step()
+    assert torch.allclose(ours, theirs, atol=1e-6)
+    with pytest.raises(ValueError, match="lr must be a finite number > 0, got -1"):
+        models.SGD([ours], lr=-1)
+
+
+def test_softmax_regression_equals_nn_linear():
+    W, b = models.init_softmax(784, 10, generator=gen())
+    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    with torch.no_grad():
+        net[1].weight.copy_(W.T)
+        net[1].bias.copy_(b)
+    X = torch.randn(4, 1, 28, 28, generator=gen(1))
+    assert torch.allclose(models.softmax_regression(X, W, b), net(X), atol=1e-5)
+
+
+def blobs(n=600, seed=0):
+    """Three well-separated Gaussian classes in 2-D."""
+    g = gen(seed)
+    y = torch.arange(n) % 3
+    centres = torch.tensor([[3.0, 0.0], [-3.0, 0.0], [0.0, 3.0]])
+    return data.ImageSplit(centres[y] + torch.randn(n, 2, generator=g), y)
+
+
+def test_fit_classifier_learns_and_records_history():
+    train, test = blobs(), blobs(seed=1)
+    net = nn.Linear(2, 3)
+    config = training.ClassifierConfig(lr=0.1, batch_size=32, num_epochs=5)
+    hist = training.fit_classifier(
+        net, torch.optim.SGD(net.parameters(), lr=0.1), train, test, config, progress=False
+    )
+    assert len(hist.test_acc) == 5 and hist.test_acc[-1] > 0.95 and hist.diverged_at is None
+    assert hist.train_loss[-1] < hist.train_loss[0]
+
+
+def test_fit_classifier_reports_divergence():
+    train = blobs()
+    train = data.ImageSplit(train.X * 1e30, train.y)  # logits overflow float32 after a step
+    net = nn.Linear(2, 3)
+    config = training.ClassifierConfig(lr=1e10, batch_size=32, num_epochs=3)
+    hist = training.fit_classifier(
+        net, torch.optim.SGD(net.parameters(), lr=1.0), train, train, config, progress=False
+    )
+    assert hist.diverged_at is not None
+
+
+def test_classifier_config_checks_and_cosine_schedule():
+    config = training.ClassifierConfig(lr=0.1, schedule="cosine")
+    assert config.lr_at(0, 100) == pytest.approx(0.1) and config.lr_at(100, 100) < 1e-9
+    with pytest.raises(ValueError, match="schedule must be 'constant' or 'cosine'"):
+        training.ClassifierConfig(schedule="step")
+    with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
+        training.ClassifierConfig(batch_size=0)
