@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from conftest import NOTEBOOKS
@@ -72,6 +73,19 @@ def svg_of(demo) -> str:
     return demo.locator("svg").first.inner_html()
 
 
+def redrawn(demo, before: str, timeout_ms: int = 5000) -> bool:
+    """Wait until the chart's SVG differs from ``before`` (Vega redraws asynchronously)."""
+    svg = demo.locator("svg").first.element_handle()
+    try:
+        svg.wait_for_element_state("stable")
+        demo.page.wait_for_function(
+            "([el, old]) => el.innerHTML !== old", arg=[svg, before], timeout=timeout_ms
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def move(slider, value: str) -> None:
     slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", value)
 
@@ -90,11 +104,13 @@ def test_page_loads_offline_and_every_static_slider_moves_its_chart(
         assert sliders, "a static demo without sliders"
         for slider in sliders:
             before = svg_of(demo)
-            low, high, now = (slider.get_attribute(a) for a in ("min", "max", "value"))
+            low, high = slider.get_attribute("min"), slider.get_attribute("max")
+            now = slider.input_value()  # the live value (the attribute is not set)
             move(slider, high if now != high else low)
-            page.wait_for_timeout(50)
-            assert svg_of(demo) != before, f"moving {slider.get_attribute('name')} changed nothing"
+            assert redrawn(demo, before), f"moving {slider.get_attribute('name')} changed nothing"
+            moved = svg_of(demo)
             move(slider, now)
+            assert redrawn(demo, moved)
     assert problems == [], "\n".join(problems)
     for img in page.locator("img").all():
         if img.is_visible():
@@ -112,6 +128,9 @@ def test_static_twin_shows_divergence(browser, site, path):
     sliders = demo.locator("input[type=range]").all()
     move(sliders[0], sliders[0].get_attribute("max"))  # the largest learning rate
     move(sliders[1], sliders[1].get_attribute("min"))  # batch size 1
-    page.wait_for_timeout(50)
-    assert "diverged at step" in svg_of(demo)
+    page.wait_for_function(
+        "el => el.innerHTML.includes('diverged at step')",
+        arg=demo.locator("svg").first.element_handle(),
+        timeout=5000,
+    )
     assert problems == [], "\n".join(problems)

@@ -305,3 +305,69 @@ def run_softmax_grid(
                 }
             )
     return pd.DataFrame(rows)
+
+
+# --- Multilayer perceptrons ---------------------------------------------------------------------
+
+ACTIVATIONS = {"ReLU": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh}
+
+
+def activation_curves(x_max: float = 8.0, points: int = 401) -> pd.DataFrame:
+    """Each activation and its derivative (by autograd) on [-x_max, x_max]; long format."""
+    _checks.positive_finite("x_max", x_max)
+    rows = []
+    for name, fn in ACTIVATIONS.items():
+        x = torch.linspace(-x_max, x_max, points, requires_grad=True)
+        fn(x).sum().backward()
+        rows.append(
+            pd.DataFrame(
+                {
+                    "activation": name,
+                    "x": x.detach().numpy(),
+                    "value": fn(x.detach()).numpy(),
+                    "derivative": x.grad.numpy(),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def gradient_norms(
+    activation: str, depth: int, input_range: float, *, width: int = 64, seed: int = 0
+) -> torch.Tensor:
+    """Mean norm of ∂(sum of outputs)/∂(layer input) at each layer of a deep stack, (depth,).
+
+    The stack has ``depth`` layers Linear(width, width) + activation with weights N(0, 1/width);
+    the inputs are uniform in [-input_range, input_range]. Entry 0 is the gradient reaching the
+    network's input, the last entry that at the last layer's input. Saturating activations
+    shrink the gradient at every layer it passes back through.
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    _checks.int_in_range("depth", depth, 1)
+    _checks.positive_finite("input_range", input_range)
+    gen = torch.Generator().manual_seed(seed)
+    H = input_range * (2 * torch.rand(64, width, generator=gen) - 1)  # (examples, width)
+    inputs = []
+    for layer in range(depth):
+        if layer == 0:
+            H.requires_grad_()
+        else:
+            H.retain_grad()  # an intermediate result: keep its gradient for the measurement
+        inputs.append(H)
+        W = torch.randn(width, width, generator=gen) / width**0.5
+        H = ACTIVATIONS[activation](H @ W)
+    H.sum().backward()
+    return torch.stack([h.grad.norm(dim=1).mean() for h in inputs])
+
+
+def mlp_net(num_hiddens: int, *, seed: int) -> torch.nn.Sequential:
+    """Concise MLP 784 -> num_hiddens (ReLU) -> 10, default PyTorch init from ``seed``."""
+    _checks.int_in_range("num_hiddens", num_hiddens, 1)
+    torch.manual_seed(seed)  # nn.Linear draws its initial weights from the global generator
+    return torch.nn.Sequential(
+        torch.nn.Flatten(),
+        torch.nn.Linear(784, num_hiddens),
+        torch.nn.ReLU(),
+        torch.nn.Linear(num_hiddens, 10),
+    )

@@ -133,3 +133,36 @@ class SGD:
         for group in self.param_groups:
             for p in group["params"]:
                 p.grad = None
+
+
+# --- Multilayer perceptrons ---------------------------------------------------------------------
+
+
+def relu(X: torch.Tensor) -> torch.Tensor:
+    """ReLU(x) = max(x, 0), elementwise."""
+    return torch.maximum(X, torch.zeros_like(X))
+
+
+def init_mlp(
+    num_inputs: int,
+    num_hiddens: int,
+    num_outputs: int,
+    *,
+    generator: torch.Generator,
+    sigma: float = 0.01,
+) -> list[torch.Tensor]:
+    """[W1 (inputs, hiddens), b1, W2 (hiddens, outputs), b2]; weights N(0, sigma²), biases 0."""
+    _checks.int_in_range("num_inputs", num_inputs, 1)
+    _checks.int_in_range("num_hiddens", num_hiddens, 1)
+    _checks.int_in_range("num_outputs", num_outputs, 1)
+    W1 = sigma * torch.randn(num_inputs, num_hiddens, generator=generator)
+    W2 = sigma * torch.randn(num_hiddens, num_outputs, generator=generator)
+    params = [W1, torch.zeros(num_hiddens), W2, torch.zeros(num_outputs)]
+    return [p.requires_grad_() for p in params]
+
+
+def mlp(X: torch.Tensor, params: list[torch.Tensor]) -> torch.Tensor:
+    """One hidden ReLU layer: (batch, ...) -> (batch, inputs) -> (batch, hiddens) -> logits."""
+    W1, b1, W2, b2 = params
+    H = relu(X.reshape(len(X), -1) @ W1 + b1)  # (batch, hiddens)
+    return H @ W2 + b2  # (batch, outputs)

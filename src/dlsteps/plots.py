@@ -205,3 +205,29 @@ def draw_confusion(cm: torch.Tensor, classes: Sequence[str], *, ax: Axes | None 
     ax.set_yticks(range(len(classes)), classes)
     ax.set(xlabel="predicted class", ylabel="true class")
     return ax
+
+
+def draw_activations(curves, *, axes: np.ndarray | None = None) -> np.ndarray:
+    """One panel per activation: the function and its autograd derivative (``demos`` format)."""
+    names = list(dict.fromkeys(curves["activation"]))
+    if axes is None:
+        _, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3), layout="constrained")
+    for ax, name in zip(np.ravel(axes), names, strict=True):
+        part = curves[curves["activation"] == name]
+        ax.plot(part["x"], part["value"], label=name)
+        ax.plot(part["x"], part["derivative"], "--", label="derivative")
+        ax.set(title=name, xlabel="x")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", fontsize=8)
+    return axes
+
+
+def draw_gradient_norms(norms: Mapping[str, torch.Tensor], *, ax: Axes | None = None) -> Axes:
+    """Gradient norm at each layer's input (layer 1 = the network's input), log scale."""
+    ax = _axes(ax)
+    for (name, values), marker in zip(norms.items(), "os^", strict=False):
+        ax.plot(range(1, len(values) + 1), values.numpy(), marker=marker, label=name)
+    ax.set(xlabel="layer (1 = input)", ylabel="gradient norm", yscale="log")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return ax

@@ -477,3 +477,66 @@ def softmax_twin(train: "data.ImageSplit", test: "data.ImageSplit") -> StaticCha
     grid = demos.SoftmaxGrid()
     runs = demos.run_softmax_grid(train, test, grid)
     return StaticChart(history_chart(runs, SOFTMAX_SLIDERS, grid.num_epochs))
+
+
+# --- Multilayer perceptron chapter --------------------------------------------------------------
+
+
+def draw_gradient_norms(ax: Axes, input_range: float, depth: int) -> Axes:
+    """Gradient norm through a stack of ``depth`` layers for each activation, on ``ax``."""
+    norms = {name: demos.gradient_norms(name, depth, input_range) for name in demos.ACTIVATIONS}
+    return plots.draw_gradient_norms(norms, ax=ax)
+
+
+def gradient_panel() -> LivePanel:
+    """Live panel: the input range and the depth of the stack."""
+    return live_panel(
+        draw_gradient_norms,
+        {
+            "input_range": W.FloatLogSlider(
+                value=2.0, base=2, min=0, max=3, step=0.25, description="input range ±", style=STYLE
+            ),
+            "depth": W.IntSlider(value=10, min=1, max=20, description="depth", style=STYLE),
+        },
+        note="Layers Linear(64, 64) + activation, weights N(0, 1/64), 256 random inputs.",
+    )
+
+
+GRADIENT_SLIDERS = (
+    GridSlider("log2_range", "log₂ input range ", (0, 1, 2, 3), 1),
+    GridSlider("depth", "depth ", tuple(range(2, 21, 2)), 10),
+)
+
+
+def gradient_twin() -> StaticChart:
+    """Static twin of ``gradient_panel``: every input range and depth, all three activations."""
+    rows = [
+        {
+            "log2_range": r,
+            "depth": depth,
+            "activation": name,
+            "layer": layer + 1,
+            "norm": float(f"{v:.4g}"),
+        }
+        for r in GRADIENT_SLIDERS[0].values
+        for depth in GRADIENT_SLIDERS[1].values
+        for name in demos.ACTIVATIONS
+        for layer, v in enumerate(demos.gradient_norms(name, depth, 2.0**r).tolist())
+    ]
+    chart = (
+        alt.Chart(demos.pd.DataFrame(rows))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("layer:Q", scale=alt.Scale(domain=[1, 20]), title="layer (1 = input)"),
+            y=alt.Y(
+                "norm:Q",
+                scale=alt.Scale(type="log", domain=[1e-12, 1e2], clamp=True),
+                title="gradient norm",
+            ),
+            color=alt.Color("activation:N"),
+        )
+        .add_params(*(s.param() for s in GRADIENT_SLIDERS))
+        .transform_filter(grid_filter(GRADIENT_SLIDERS))
+        .properties(width=400, height=220)
+    )
+    return StaticChart(chart)
