@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlsteps import data, models, training
+from dlsteps import data, demos, models, training
 
 EXTREME = torch.tensor([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4 + 1], [3.0, 1.0, 0.2]])
 
@@ -126,3 +126,57 @@ def test_classifier_config_checks_and_cosine_schedule():
         training.ClassifierConfig(schedule="step")
     with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
         training.ClassifierConfig(batch_size=0)
+
+
+def test_scratch_relu_and_mlp_equal_their_nn_versions():
+    X = torch.randn(6, 1, 28, 28, generator=gen())
+    assert torch.equal(models.relu(X), nn.ReLU()(X))
+    params = models.init_mlp(784, 32, 10, generator=gen(1))
+    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10))
+    with torch.no_grad():
+        net[1].weight.copy_(params[0].T)
+        net[1].bias.copy_(torch.randn(32, generator=gen(2)))
+        params[1].copy_(net[1].bias)
+        net[3].weight.copy_(params[2].T)
+        net[3].bias.copy_(params[3])
+    assert torch.allclose(models.mlp(X, params), net(X), atol=1e-5)
+
+
+@pytest.mark.parametrize("bad", [0, -3])
+def test_hidden_units_below_one_are_rejected(bad):
+    with pytest.raises(ValueError, match=f"num_hiddens must be >= 1, got {bad}"):
+        models.init_mlp(784, bad, 10, generator=gen())
+    with pytest.raises(ValueError, match=f"num_hiddens must be >= 1, got {bad}"):
+        demos.mlp_net(bad, seed=0)
+
+
+def test_gradients_vanish_through_sigmoid_but_not_relu():
+    sig = demos.gradient_norms("sigmoid", 10, 2.0)
+    relu = demos.gradient_norms("ReLU", 10, 2.0)
+    assert sig.shape == (10,) and sig[0] < 1e-3 * sig[-1]
+    assert relu[0] > 1e-2 * relu[-1]
+    # saturation: wider inputs shrink tanh's gradient at the input layer
+    assert demos.gradient_norms("tanh", 10, 8.0)[0] < demos.gradient_norms("tanh", 10, 1.0)[0]
+    with pytest.raises(ValueError, match="activation must be one of"):
+        demos.gradient_norms("softplus", 3, 1.0)
+    with pytest.raises(ValueError, match="depth must be >= 1, got 0"):
+        demos.gradient_norms("tanh", 0, 1.0)
+
+
+def test_activation_derivatives_come_from_autograd():
+    curves = demos.activation_curves(4.0, points=9)
+    sig = curves[curves.activation == "sigmoid"]
+    s = torch.sigmoid(torch.tensor(sig.x.to_numpy()))
+    assert torch.allclose(torch.tensor(sig.derivative.to_numpy()), s * (1 - s), atol=1e-6)
+
+
+def test_mlp_demo_learns_on_blobs():
+    train, test = blobs(), blobs(seed=1)
+    hist = demos.run_mlp(
+        data.ImageSplit(train.X.repeat(1, 392), train.y),
+        data.ImageSplit(test.X.repeat(1, 392), test.y),
+        16,
+        0.05,
+        3,
+    )
+    assert hist.test_acc[-1] > 0.9

@@ -278,7 +278,7 @@ class SoftmaxGrid:
     """Slider grid of the static softmax demo; the epochs slider shows a prefix of each run."""
 
     log10_lrs: tuple[float, ...] = (-2.0, -1.5, -1.0, -0.5, 0.0)
-    log2_batch_sizes: tuple[int, ...] = (6, 7, 8, 9, 10)
+    log2_batch_sizes: tuple[int, ...] = (7, 8, 9, 10)
     num_epochs: int = 10
 
 
@@ -371,3 +371,58 @@ def mlp_net(num_hiddens: int, *, seed: int) -> torch.nn.Sequential:
         torch.nn.ReLU(),
         torch.nn.Linear(num_hiddens, 10),
     )
+
+
+def run_mlp(
+    train: "data.ImageSplit",
+    test: "data.ImageSplit",
+    num_hiddens: int,
+    lr: float,
+    num_epochs: int,
+    *,
+    batch_size: int = 128,
+    seed: int = 0,
+) -> training.History:
+    """Train the concise MLP with plain SGD; divergence is recorded in the history."""
+    config = training.ClassifierConfig(lr=lr, batch_size=batch_size, num_epochs=num_epochs)
+    net = mlp_net(num_hiddens, seed=seed)
+    return training.fit_classifier(
+        net,
+        torch.optim.SGD(net.parameters(), lr=lr),
+        train,
+        test,
+        config,
+        loss_fn=torch.nn.CrossEntropyLoss(),
+        seed=seed,
+        progress=False,
+    )
+
+
+@dataclass(frozen=True)
+class MLPGrid:
+    """Slider grid of the static MLP demo; the epochs slider shows a prefix of each run."""
+
+    log2_hiddens: tuple[int, ...] = (2, 5, 8)  # 4, 32 and 256 hidden units
+    log10_lrs: tuple[float, ...] = (-2.0, -1.5, -1.0, -0.5)
+    num_epochs: int = 10
+
+
+def run_mlp_grid(
+    train: "data.ImageSplit", test: "data.ImageSplit", grid: MLPGrid = MLPGrid(), *, seed: int = 0
+) -> pd.DataFrame:
+    """Every (hidden units, lr) of ``grid`` trained for ``grid.num_epochs``; one row per run."""
+    rows = []
+    for log2_h in grid.log2_hiddens:
+        for k in grid.log10_lrs:
+            h = run_mlp(train, test, 2**log2_h, 10.0**k, grid.num_epochs, seed=seed)
+            rows.append(
+                {
+                    "log2_hiddens": log2_h,
+                    "log10_lr": k,
+                    "train_loss": [round(v, 4) for v in h.train_loss],
+                    "train_acc": [round(v, 4) for v in h.train_acc],
+                    "test_acc": [round(v, 4) for v in h.test_acc],
+                    "diverged_at": h.diverged_at or 0,
+                }
+            )
+    return pd.DataFrame(rows)

@@ -389,8 +389,8 @@ def surface_twin() -> StaticChart:
 # --- Softmax regression chapter -----------------------------------------------------------------
 
 SUBSET_NOTE = (
-    "Retrains on a fixed subset: {n:,} training images ({per:,} per class); "
-    "test accuracy on all {m:,} test images."
+    "Retrains on a fixed subset, {n:,} training images ({per:,} per class); "
+    "test accuracy on {m:,} test images."
 )
 
 
@@ -425,9 +425,12 @@ def softmax_panel(train: "data.ImageSplit", test: "data.ImageSplit") -> LivePane
 
 
 def history_chart(
-    runs: "demos.pd.DataFrame", sliders: Sequence[GridSlider], num_epochs: int
+    runs: "demos.pd.DataFrame", sliders: Sequence[GridSlider], num_epochs: int, describe: str
 ) -> alt.LayerChart:
-    """Static chart of per-epoch histories: run chosen by ``sliders``, first k epochs shown."""
+    """Static chart of per-epoch histories: run chosen by ``sliders``, first k epochs shown.
+
+    ``describe`` is a Vega expression naming the chosen run, e.g. its learning rate.
+    """
     epochs = GridSlider("epochs", "epochs ", tuple(range(1, num_epochs + 1)), num_epochs)
     shown = (
         alt.Chart()
@@ -436,7 +439,8 @@ def history_chart(
         .transform_filter(f"datum.epoch <= p_{epochs.column}")
     )
     curves = (
-        shown.transform_fold(["train_loss", "train_acc", "test_acc"], as_=["curve", "value"])
+        shown.transform_fold(["train_loss", "train_acc", "test_acc"], as_=["key", "value"])
+        .transform_calculate(curve="replace(replace(datum.key, '_acc', ' accuracy'), '_', ' ')")
         .mark_line(point=True)
         .encode(
             x=alt.X("epoch:Q", scale=alt.Scale(domain=[1, num_epochs])),
@@ -449,11 +453,8 @@ def history_chart(
     label = (
         shown.transform_filter(f"datum.epoch == p_{epochs.column}")
         .transform_calculate(
-            text=(
-                "'learning rate ' + format(pow(10, datum.log10_lr), '.3~g') + ', batch size '"
-                " + pow(2, datum.log2_batch) + ': test accuracy ' + format(datum.test_acc, '.3f')"
-                " + ' after ' + datum.epoch + ' epochs'"
-            )
+            text=f"{describe} + ': test accuracy ' + format(datum.test_acc, '.3f')"
+            " + ' after ' + datum.epoch + ' epochs'"
         )
         .mark_text(align="left", dx=5, dy=-8, fontSize=12)
         .encode(text="text:N", x=alt.value(0), y=alt.value(0))
@@ -476,7 +477,11 @@ def softmax_twin(train: "data.ImageSplit", test: "data.ImageSplit") -> StaticCha
     """Static twin of ``softmax_panel``: every (lr, batch size) trained for 10 epochs."""
     grid = demos.SoftmaxGrid()
     runs = demos.run_softmax_grid(train, test, grid)
-    return StaticChart(history_chart(runs, SOFTMAX_SLIDERS, grid.num_epochs))
+    describe = (
+        "'learning rate ' + format(pow(10, datum.log10_lr), '.3~g') + ', batch size '"
+        " + pow(2, datum.log2_batch)"
+    )
+    return StaticChart(history_chart(runs, SOFTMAX_SLIDERS, grid.num_epochs, describe))
 
 
 # --- Multilayer perceptron chapter --------------------------------------------------------------
@@ -540,3 +545,50 @@ def gradient_twin() -> StaticChart:
         .properties(width=400, height=220)
     )
     return StaticChart(chart)
+
+
+def mlp_panel(train: "data.ImageSplit", test: "data.ImageSplit") -> LivePanel:
+    """Live panel: hidden units, learning rate and epochs, retraining the concise MLP."""
+
+    def draw(ax: Axes, num_hiddens: int, lr: float, num_epochs: int) -> Axes:
+        return plots.plot_history(demos.run_mlp(train, test, num_hiddens, lr, num_epochs), ax=ax)
+
+    return live_panel(
+        draw,
+        {
+            "num_hiddens": W.SelectionSlider(
+                options=[4, 8, 16, 32, 64, 128, 256],
+                value=64,
+                description="hidden units",
+                style=STYLE,
+            ),
+            "lr": W.FloatLogSlider(
+                value=0.1,
+                base=10,
+                min=-2,
+                max=-0.5,
+                step=0.25,
+                description="learning rate",
+                style=STYLE,
+            ),
+            "num_epochs": W.IntSlider(value=10, min=1, max=10, description="epochs", style=STYLE),
+        },
+        note=SUBSET_NOTE.format(n=len(train.y), per=len(train.y) // 10, m=len(test.y)),
+    )
+
+
+MLP_SLIDERS = (
+    GridSlider("log2_hiddens", "log₂ hidden units ", demos.MLPGrid.log2_hiddens, 5),
+    GridSlider("log10_lr", "log₁₀ learning rate ", demos.MLPGrid.log10_lrs, -1.0),
+)
+
+
+def mlp_twin(train: "data.ImageSplit", test: "data.ImageSplit") -> StaticChart:
+    """Static twin of ``mlp_panel``: every (hidden units, lr) trained for 10 epochs."""
+    grid = demos.MLPGrid()
+    runs = demos.run_mlp_grid(train, test, grid)
+    describe = (
+        "pow(2, datum.log2_hiddens) + ' hidden units, learning rate '"
+        " + format(pow(10, datum.log10_lr), '.3~g')"
+    )
+    return StaticChart(history_chart(runs, MLP_SLIDERS, grid.num_epochs, describe))
