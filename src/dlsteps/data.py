@@ -232,3 +232,20 @@ def class_subset(split: ImageSplit, per_class: int) -> ImageSplit:
         .values
     )
     return ImageSplit(split.X[keep], split.y[keep])
+
+
+def add_outliers(
+    y: torch.Tensor, count: int, size: float, *, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """A copy of y with ``count`` labels shifted up by ``size``; also their indices.
+
+    One-sided, like most real contamination (a sensor stuck high, a unit typed wrong), which is
+    what pulls a least-squares fit. The positions depend only on the generator, so a larger
+    ``count`` keeps the outliers of a smaller one.
+    """
+    _checks.int_in_range("count", count, 0, len(y))
+    size = _checks.non_negative_finite("size", size)
+    idx = torch.randperm(len(y), generator=generator)[:count]
+    y_out = y.clone()
+    y_out[idx] += size
+    return y_out, idx

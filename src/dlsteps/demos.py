@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 
-from dlsteps import _checks, data, training
+from dlsteps import _checks, data, models, training
 
 TRUE_W, TRUE_B = (2.0, -3.4), 4.2
 NUM_EXAMPLES = 1000
@@ -426,3 +426,127 @@ def run_mlp_grid(
                 }
             )
     return pd.DataFrame(rows)
+
+
+# --- The normal distribution and robust regression ----------------------------------------------
+
+
+def normal_curves(
+    mus: Sequence[float], sigmas: Sequence[float], *, x_max: float = 7.0, points: int = 141
+) -> pd.DataFrame:
+    """models.normal_pdf on [-x_max, x_max] for every (μ, σ); one row per curve, p as a list."""
+    x = torch.linspace(-x_max, x_max, points)
+    return pd.DataFrame(
+        [
+            {
+                "mu": mu,
+                "sigma": sigma,
+                "p": [round(v, 5) for v in models.normal_pdf(x, mu, sigma).tolist()],
+            }
+            for mu in mus
+            for sigma in sigmas
+        ]
+    )
+
+
+def robust_fit(
+    x: torch.Tensor,
+    Y: torch.Tensor,
+    loss: str,
+    delta: float | torch.Tensor = 1.0,
+    *,
+    iterations: int = 100,
+) -> torch.Tensor:
+    """Fit y ≈ w·x + b to each column of Y (n, G) by minimising the mean ``loss``; (G, 2) [w, b].
+
+    Iteratively reweighted least squares: each step solves a weighted least-squares problem with
+    weights that make its quadratic match the loss at the current residuals (1 for L2,
+    1/|r| for L1, min(1, δ/|r|) for Huber). A test checks the result against gradient descent.
+    """
+    if loss not in models.REGRESSION_LOSSES:
+        raise ValueError(f"loss must be one of {sorted(models.REGRESSION_LOSSES)}, got {loss!r}")
+    delta = torch.as_tensor(delta, dtype=torch.float64).expand(Y.shape[1])
+    if not (torch.isfinite(delta) & (delta > 0)).all():
+        raise ValueError(f"delta must be a finite number > 0, got {delta.min().item()}")
+    x64 = x.reshape(-1, 1).double()  # (n, 1)
+    x2 = x64**2
+    X1 = torch.cat([x64, torch.ones_like(x64)], 1)  # (n, 2)
+    Y = Y.double()  # (n, G)
+    weights = torch.ones_like(Y)
+    for _ in range(1 if loss == "L2" else iterations):
+        # The weighted normal equations [[Σwx², Σwx], [Σwx, Σw]] θ = [Σwxy, Σwy], solved in
+        # closed form for all G fits at once (a 2×2 system: Cramer's rule).
+        sxx, sx, s1 = (weights * x2).sum(0), (weights * x64).sum(0), weights.sum(0)  # (G,)
+        sxy, sy = (weights * x64 * Y).sum(0), (weights * Y).sum(0)
+        det = sxx * s1 - sx**2
+        theta = torch.stack([(s1 * sxy - sx * sy) / det, (sxx * sy - sx * sxy) / det], 1)
+        r = (Y - X1 @ theta.T).abs().clamp_min(1e-9)  # (n, G)
+        weights = 1 / r if loss == "L1" else torch.clamp(delta / r, max=1.0)
+    return theta.float()
+
+
+def robust_data(
+    count: int, size: float, *, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The line data with noise σ = 1 and ``count`` labels shifted up by ``size``: x, y, indices."""
+    x, y = line_data([1.0], seed=seed)
+    y_out, idx = data.add_outliers(
+        y[:, 0], count, size, generator=torch.Generator().manual_seed(seed + 1)
+    )
+    return x[:, 0], y_out, idx
+
+
+def run_robust(count: int, size: float, delta: float, *, seed: int = 0) -> dict[str, torch.Tensor]:
+    """Fitted [w, b] for each loss on the data with these outliers."""
+    _checks.positive_finite("delta", delta)
+    x, y, _ = robust_data(count, size, seed=seed)
+    return {name: robust_fit(x, y[:, None], name, delta)[0] for name in models.REGRESSION_LOSSES}
+
+
+@dataclass(frozen=True)
+class RobustGrid:
+    """Slider grid of the static robust-regression demo."""
+
+    counts: tuple[int, ...] = (0, 5, 10, 15, 20, 25, 30)
+    sizes: tuple[float, ...] = (5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0)
+    deltas: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+
+
+def run_robust_grid(
+    grid: RobustGrid = RobustGrid(), *, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fits for every (count, size, δ) and loss, and the data points for every (count, size)."""
+    points, columns = [], []
+    for count in grid.counts:
+        for size in grid.sizes:
+            x, y, idx = robust_data(count, size, seed=seed)
+            outlier = torch.zeros(len(y), dtype=torch.bool)
+            outlier[idx] = True
+            points.append(
+                {
+                    "count": count,
+                    "size": size,
+                    "x": [round(v, 3) for v in x.tolist()],
+                    "y": [round(v, 3) for v in y.tolist()],
+                    "outlier": outlier.tolist(),
+                }
+            )
+            columns.append(y)
+    Y = torch.stack(columns, 1).repeat_interleave(len(grid.deltas), dim=1)  # (n, data x deltas)
+    deltas = torch.tensor(grid.deltas).repeat(len(columns))
+    fits = []
+    for name in models.REGRESSION_LOSSES:
+        theta = robust_fit(x, Y, name, deltas)  # one batched fit for every column
+        for g, (w, b) in enumerate(theta.tolist()):
+            point = points[g // len(grid.deltas)]
+            fits.append(
+                {
+                    "count": point["count"],
+                    "size": point["size"],
+                    "delta": grid.deltas[g % len(grid.deltas)],
+                    "loss": name,
+                    "w": round(w, 4),
+                    "b": round(b, 4),
+                }
+            )
+    return pd.DataFrame(fits), pd.DataFrame(points)

@@ -1,5 +1,6 @@
 """Models and losses written from scratch, each checked against PyTorch in the tests."""
 
+import math
 from collections.abc import Iterable
 
 import torch
@@ -166,3 +167,32 @@ def mlp(X: torch.Tensor, params: list[torch.Tensor]) -> torch.Tensor:
     W1, b1, W2, b2 = params
     H = relu(X.reshape(len(X), -1) @ W1 + b1)  # (batch, hiddens)
     return H @ W2 + b2  # (batch, outputs)
+
+
+# --- The normal distribution and regression losses ----------------------------------------------
+
+
+def normal_pdf(x: torch.Tensor, mu: float, sigma: float) -> torch.Tensor:
+    """p(x) = exp(−(x − μ)² / (2σ²)) / √(2πσ²), elementwise."""
+    sigma = _checks.positive_finite("sigma", sigma)
+    return torch.exp(-((x - mu) ** 2) / (2 * sigma**2)) / math.sqrt(2 * math.pi * sigma**2)
+
+
+def squared_error(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Elementwise (ŷ − y)²; its mean is ``nn.MSELoss``."""
+    return (y_hat - y) ** 2
+
+
+def absolute_error(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Elementwise |ŷ − y|; its mean is ``nn.L1Loss``."""
+    return (y_hat - y).abs()
+
+
+def huber(y_hat: torch.Tensor, y: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
+    """Elementwise Huber loss: ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond; its mean is ``nn.HuberLoss``."""
+    delta = _checks.positive_finite("delta", delta)
+    r = (y_hat - y).abs()
+    return torch.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))
+
+
+REGRESSION_LOSSES = {"L2": squared_error, "L1": absolute_error, "Huber": huber}

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 
-from dlsteps import demos
+from dlsteps import demos, models
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (5.0, 3.5)) -> Axes:
@@ -230,4 +230,42 @@ def draw_gradient_norms(norms: Mapping[str, torch.Tensor], *, ax: Axes | None = 
     ax.set(xlabel="layer (1 = input)", ylabel="gradient norm", yscale="log")
     ax.grid(alpha=0.3)
     ax.legend()
+    return ax
+
+
+def draw_densities(
+    params: Mapping[str, tuple[float, float]], *, ax: Axes | None = None, x_max: float = 7.0
+) -> Axes:
+    """Normal densities on [-x_max, x_max], one per label -> (μ, σ); the first one in grey."""
+    ax = _axes(ax)
+    x = torch.linspace(-x_max, x_max, 281)
+    for i, (label, (mu, sigma)) in enumerate(params.items()):
+        style = {"color": "0.6"} if i == 0 and len(params) > 1 else {}
+        ax.plot(x.numpy(), models.normal_pdf(x, mu, sigma).numpy(), label=label, **style)
+    ax.set(xlabel="x", ylabel="density p(x)", xlim=(-x_max, x_max))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def draw_robust_fits(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    outliers: torch.Tensor,
+    fits: Mapping[str, torch.Tensor],
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Data (outliers in red) and one fitted line per loss, labelled with its [w, b]."""
+    ax = _axes(ax, (6.0, 4.0))
+    mask = torch.zeros(len(y), dtype=torch.bool)
+    mask[outliers] = True
+    ax.scatter(x[~mask], y[~mask], s=10, color="0.5", label="data")
+    ax.scatter(x[mask], y[mask], s=14, color="C3", label="outliers")
+    grid = torch.tensor([0.0, 15.0])
+    for (name, (w, b)), style in zip(fits.items(), ["-", "--", ":"], strict=False):
+        ax.plot(grid, w * grid + b, style, lw=2, label=f"{name}: w = {w:.2f}, b = {b:.2f}")
+    ax.plot(grid, demos.LINE_W * grid + demos.LINE_B, color="k", lw=0.8, label="true line")
+    ax.set(xlabel="x", ylabel="y", xlim=(0, 15))
+    ax.legend(fontsize=8, loc="upper left")
     return ax

@@ -592,3 +592,140 @@ def mlp_twin(train: "data.ImageSplit", test: "data.ImageSplit") -> StaticChart:
         " + format(pow(10, datum.log10_lr), '.3~g')"
     )
     return StaticChart(history_chart(runs, MLP_SLIDERS, grid.num_epochs, describe))
+
+
+# --- The normal distribution and loss functions chapter -----------------------------------------
+
+
+def draw_normal(ax: Axes, mu: float, sigma: float) -> Axes:
+    """The density N(μ, σ²) against the standard normal, on ``ax``."""
+    return plots.draw_densities(
+        {"N(0, 1)": (0.0, 1.0), f"N({mu:g}, {sigma:g}²)": (mu, sigma)}, ax=ax
+    )
+
+
+def normal_panel() -> LivePanel:
+    """Live panel: the mean μ and the standard deviation σ of a normal density."""
+    return live_panel(
+        draw_normal,
+        {
+            "mu": W.FloatSlider(
+                value=0.0, min=-3, max=3, step=0.1, description="mean μ", style=STYLE
+            ),
+            "sigma": W.FloatSlider(
+                value=1.0, min=0.3, max=3, step=0.1, description="std σ", style=STYLE
+            ),
+        },
+        note="The grey curve is the standard normal N(0, 1), for reference.",
+    )
+
+
+NORMAL_SLIDERS = (
+    GridSlider("mu", "mean μ ", tuple(k / 2 for k in range(-6, 7)), 0.0),
+    GridSlider("sigma", "std σ ", tuple(k / 4 for k in range(2, 13)), 1.0),
+)
+
+
+def normal_twin() -> StaticChart:
+    """Static twin of ``normal_panel``: models.normal_pdf for every (μ, σ) on the grid."""
+    curves = demos.normal_curves(NORMAL_SLIDERS[0].values, NORMAL_SLIDERS[1].values)
+    xs = "sequence(-7, 7.0001, 0.1)"  # the x of each of the 141 points, as in normal_curves
+    base = (
+        alt.Chart()
+        .transform_calculate(x=xs)
+        .transform_flatten(["p", "x"])
+        .mark_line()
+        .encode(
+            x=alt.X("x:Q", scale=alt.Scale(domain=[-7, 7])),
+            y=alt.Y("p:Q", scale=alt.Scale(domain=[0, 1.4]), title="density p(x)"),
+        )
+    )
+    standard = base.transform_filter("datum.mu == 0 && datum.sigma == 1").encode(
+        color=alt.value("#999")
+    )
+    chosen = base.transform_filter(grid_filter(NORMAL_SLIDERS)).encode(color=alt.value("#1f77b4"))
+    return StaticChart(
+        alt.layer(standard, chosen, data=curves)
+        .add_params(*(s.param() for s in NORMAL_SLIDERS))
+        .properties(width=400, height=220)
+    )
+
+
+def draw_robust(ax: Axes, count: int, size: float, delta: float) -> Axes:
+    """The data with outliers and the L2, L1 and Huber fits, on ``ax``."""
+    x, y, idx = demos.robust_data(count, size)
+    return plots.draw_robust_fits(x, y, idx, demos.run_robust(count, size, delta), ax=ax)
+
+
+def robust_panel() -> LivePanel:
+    """Live panel: outlier count and size, and Huber's δ."""
+    return live_panel(
+        draw_robust,
+        {
+            "count": W.IntSlider(value=10, min=0, max=30, description="outliers", style=STYLE),
+            "size": W.FloatSlider(
+                value=20.0, min=0, max=40, step=1, description="outlier size", style=STYLE
+            ),
+            "delta": W.FloatSlider(
+                value=1.0, min=0.1, max=5, step=0.1, description="Huber δ", style=STYLE
+            ),
+        },
+        note="100 points from y = 2x + 5 + N(0, 1); outliers are shifted up.",
+        figsize=(6, 4),
+    )
+
+
+ROBUST_SLIDERS = (
+    GridSlider("count", "outliers ", demos.RobustGrid.counts, 10),
+    GridSlider("size", "outlier size ", demos.RobustGrid.sizes, 20.0),
+    GridSlider("delta", "Huber δ ", demos.RobustGrid.deltas, 1.0),
+)
+
+
+def robust_twin() -> StaticChart:
+    """Static twin of ``robust_panel``: the fits for every (count, size, δ) on the grid."""
+    fits, points = demos.run_robust_grid()
+    fits = fits.assign(
+        x0=0.0,
+        x1=15.0,
+        y0=fits.b,
+        y1=15 * fits.w + fits.b,
+        error=((fits.w - demos.LINE_W) ** 2 + (fits.b - demos.LINE_B) ** 2) ** 0.5,
+    )
+    scale_x, scale_y = alt.Scale(domain=[0, 15]), alt.Scale(domain=[0, 80])
+    dots = (
+        alt.Chart(points)
+        .transform_filter(grid_filter(ROBUST_SLIDERS[:2]))
+        .transform_flatten(["x", "y", "outlier"])
+        .mark_circle(size=18)
+        .encode(
+            x=alt.X("x:Q", scale=scale_x, title="x"),
+            y=alt.Y("y:Q", scale=scale_y, title="y"),
+            color=alt.Color(
+                "outlier:N", scale=alt.Scale(range=["#888", "#d62728"]), title="outlier"
+            ),
+        )
+    )
+    chosen = alt.Chart(fits).transform_filter(grid_filter(ROBUST_SLIDERS))
+    lines = chosen.mark_rule(strokeWidth=2).encode(
+        x="x0:Q",
+        x2="x1:Q",
+        y="y0:Q",
+        y2="y1:Q",
+        strokeDash=alt.StrokeDash("loss:N", title="fit"),
+        stroke=alt.Stroke("loss:N", scale=alt.Scale(range=["#1f77b4", "#2ca02c", "#ff7f0e"])),
+    )
+    errors = (
+        chosen.transform_calculate(
+            text="datum.loss + ': w = ' + format(datum.w, '.2f')"
+            " + ', b = ' + format(datum.b, '.2f') + ', error ' + format(datum.error, '.2f')",
+            row="datum.loss == 'L2' ? 77 : datum.loss == 'L1' ? 72 : 67",  # in y's data units
+        )
+        .mark_text(align="left", fontSize=11)
+        .encode(text="text:N", x=alt.value(5), y=alt.Y("row:Q", scale=scale_y))
+    )
+    return StaticChart(
+        alt.layer(dots, lines, errors)
+        .add_params(*(s.param() for s in ROBUST_SLIDERS))
+        .properties(width=420, height=260)
+    )

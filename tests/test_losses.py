@@ -1,0 +1,115 @@
+"""The normal density, the three regression losses and the robust-fit runner, against torch."""
+
+import pytest
+import torch
+from torch import nn
+
+from dlsteps import data, demos, models, widgets
+
+
+def gen(seed=0):
+    return torch.Generator().manual_seed(seed)
+
+
+@pytest.mark.parametrize(("mu", "sigma"), [(0.0, 1.0), (0.0, 2.0), (3.0, 1.0), (-1.5, 0.3)])
+def test_normal_pdf_equals_torch_distributions(mu, sigma):
+    x = torch.linspace(-7, 7, 141)
+    ref = torch.distributions.Normal(mu, sigma).log_prob(x).exp()
+    assert torch.allclose(models.normal_pdf(x, mu, sigma), ref, atol=1e-7)
+
+
+@pytest.mark.parametrize("sigma", [0.0, -1.0, float("nan")])
+def test_normal_pdf_rejects_bad_sigma(sigma):
+    with pytest.raises(ValueError, match="sigma must be a finite number > 0"):
+        models.normal_pdf(torch.zeros(3), 0.0, sigma)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (models.squared_error, nn.MSELoss),
+        (models.absolute_error, nn.L1Loss),
+        (lambda a, b: models.huber(a, b, 0.7), lambda **kw: nn.HuberLoss(delta=0.7, **kw)),
+    ],
+)
+def test_losses_equal_torch_elementwise_and_mean(ours, theirs):
+    y_hat, y = 3 * torch.randn(40, generator=gen()), torch.randn(40, generator=gen(1))
+    assert torch.allclose(ours(y_hat, y), theirs(reduction="none")(y_hat, y), atol=1e-6)
+    assert torch.allclose(ours(y_hat, y).mean(), theirs()(y_hat, y), atol=1e-6)
+
+
+@pytest.mark.parametrize("delta", [0.0, -2.0])
+def test_huber_rejects_bad_delta(delta):
+    with pytest.raises(ValueError, match="delta must be a finite number > 0"):
+        models.huber(torch.zeros(2), torch.ones(2), delta)
+    with pytest.raises(ValueError, match="delta must be a finite number > 0"):
+        demos.run_robust(5, 10.0, delta)
+
+
+def test_outliers_are_one_sided_nested_and_checked():
+    y = torch.zeros(100)
+    y5, idx5 = data.add_outliers(y, 5, 3.0, generator=gen())
+    _, idx9 = data.add_outliers(y, 9, 3.0, generator=gen())
+    assert (
+        (y5[idx5] == 3).all() and (y5 != 0).sum() == 5 and set(idx5.tolist()) <= set(idx9.tolist())
+    )
+    assert torch.equal(y, torch.zeros(100))  # the input is not modified
+    with pytest.raises(ValueError, match="count must be between 0 and 100, got -1"):
+        data.add_outliers(y, -1, 3.0, generator=gen())
+    with pytest.raises(ValueError, match="size must be a finite number >= 0"):
+        data.add_outliers(y, 1, -3.0, generator=gen())
+
+
+@pytest.mark.parametrize("loss", ["L2", "L1", "Huber"])
+def test_robust_fit_reaches_the_minimum_that_gradient_descent_finds(loss):
+    x, y, _ = demos.robust_data(10, 20.0)
+    fit = demos.robust_fit(x, y[:, None], loss, 1.0)[0]
+    theta = torch.zeros(2, requires_grad=True)
+    opt = torch.optim.Adam([theta], lr=0.05)
+    fn = models.REGRESSION_LOSSES[loss]
+    for step in range(6000):
+        for group in opt.param_groups:
+            group["lr"] = 0.05 * (1 - step / 6000) + 1e-4
+        opt.zero_grad()
+        fn(theta[0] * x + theta[1], y).mean().backward()
+        opt.step()
+
+    def mean_loss(t):
+        return fn(t[0] * x + t[1], y).mean().item()
+
+    assert mean_loss(fit) <= mean_loss(theta.detach()) + 1e-4
+    assert torch.allclose(fit, theta.detach(), atol=0.05)
+
+
+def test_l2_fit_is_the_closed_form_and_outliers_pull_it_most():
+    x, y, _ = demos.robust_data(10, 20.0)
+    w, b = models.closed_form(x[:, None], y)
+    assert torch.allclose(
+        demos.robust_fit(x, y[:, None], "L2")[0], torch.tensor([w.item(), b.item()]), atol=1e-4
+    )
+    fits = demos.run_robust(10, 20.0, 1.0)
+    truth = torch.tensor([demos.LINE_W, demos.LINE_B])
+    errors = {k: (v - truth).norm().item() for k, v in fits.items()}
+    assert errors["L1"] < errors["L2"] and errors["Huber"] < errors["L2"]
+
+
+def test_robust_and_normal_twins_and_panels():
+    fits, points = demos.run_robust_grid()
+    g = demos.RobustGrid()
+    assert len(fits) == 3 * len(g.counts) * len(g.sizes) * len(g.deltas)
+    assert len(points) == len(g.counts) * len(g.sizes)
+    one = fits.query("count == 10 and size == 20.0 and delta == 1.0").set_index("loss")
+    for name, (w, b) in demos.run_robust(10, 20.0, 1.0).items():
+        assert one.loc[name, "w"] == pytest.approx(w.item(), abs=1e-3)
+        assert one.loc[name, "b"] == pytest.approx(b.item(), abs=1e-3)
+    for twin in (widgets.robust_twin(), widgets.normal_twin()):
+        params = [p["name"] for p in twin.spec["params"]]
+        assert params and all(f"== {p}" in str(twin.spec) for p in params)
+    panel = widgets.robust_panel()
+    before = panel.image.value
+    panel.controls["count"].value = 30
+    assert panel.image.value != before
+    panel = widgets.normal_panel()
+    before = panel.image.value
+    panel.controls["sigma"].value = 2.5
+    assert panel.image.value != before
