@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+COLAB  := .venv-colab
+COLAB_STAMP := $(COLAB)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: book test lint unit sync bench system-deps clean
@@ -15,7 +17,7 @@ book: $(STAMP)
 	@echo "Per-notebook execution times: _build/html/execution-report.json"
 
 ## test: lint, unit tests, notebook pairs, a full book build, its HTML in a real browser
-test: $(STAMP) lint
+test: $(STAMP) $(COLAB_STAMP) lint
 	@bash .ci/system-deps.sh chromium   # the browser tests drive Debian's chromium
 	$(BIN)/pytest
 
@@ -38,9 +40,15 @@ $(STAMP): requirements.txt pyproject.toml | system-deps
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
+# A Colab-like environment (ipywidgets 7.7; dlsteps goes in as a wheel during the tests).
+$(COLAB_STAMP): tests/colab-requirements.txt | system-deps
+	$(PYTHON) -m venv $(COLAB)
+	$(COLAB)/bin/pip install --quiet -r tests/colab-requirements.txt
+	touch $@
+
 ## system-deps: Debian packages the book needs (installed when run as root, else explained)
 system-deps:
 	@bash .ci/system-deps.sh
 
 clean:
-	rm -rf _build $(VENV)
+	rm -rf _build $(VENV) $(COLAB)

@@ -5,15 +5,17 @@ Never runs `playwright install`: it drives /usr/bin/chromium (`make test` instal
 
 import functools
 import http.server
+import json
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import NOTEBOOKS
+from conftest import NOTEBOOKS, ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -25,7 +27,8 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = ["intro.html", *(f"notebooks/{md.stem}.html" for md in NOTEBOOKS)]
+PAGES = ["intro.html", "how-to-use.html", *(f"notebooks/{md.stem}.html" for md in NOTEBOOKS)]
+REPORT: dict[str, dict[str, int]] = {}  # page -> figures and sliders checked, for the build
 
 
 @pytest.fixture(scope="module")
@@ -98,8 +101,13 @@ def test_page_loads_offline_and_every_static_slider_moves_its_chart(
     shots = built_book / "screenshots"
     shots.mkdir(exist_ok=True)
     page.screenshot(path=shots / f"{Path(path).stem}.png", full_page=True)
-    for demo in page.locator(".static-demo").all():
+    demos = page.locator(".static-demo").all()
+    for demo in demos:
         demo.locator("svg").first.wait_for()
+        marks = (
+            "svg .mark-line path, svg .mark-symbol path, svg .mark-rect path, svg .mark-rule line"
+        )
+        assert demo.locator(marks).count() > 0, "a chart that drew no marks"
         sliders = demo.locator("input[type=range]").all()
         assert sliders, "a static demo without sliders"
         for slider in sliders:
@@ -112,9 +120,16 @@ def test_page_loads_offline_and_every_static_slider_moves_its_chart(
             move(slider, now)
             assert redrawn(demo, moved)
     assert problems == [], "\n".join(problems)
-    for img in page.locator("img").all():
-        if img.is_visible():
-            assert img.evaluate("i => i.complete && i.naturalWidth > 0"), img.get_attribute("src")
+    figures = page.locator("figure img").all()
+    for img in figures:
+        img.scroll_into_view_if_needed()
+        assert img.evaluate("i => i.complete && i.naturalWidth > 0"), img.get_attribute("src")
+    REPORT[path] = {
+        "figures": len(figures),
+        "static demos": len(demos),
+        "sliders moved": sum(d.locator("input[type=range]").count() for d in demos),
+    }
+    (built_book / "browser-report.json").write_text(json.dumps(REPORT, indent=2) + "\n")
     page.close()
 
 
@@ -134,3 +149,36 @@ def test_static_twin_shows_divergence(browser, site, path):
         timeout=5000,
     )
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+def test_colab_button_opens_the_committed_ipynb(browser, site, md):
+    page, problems = open_page(browser, site + f"notebooks/{md.stem}.html")
+    links = [
+        a.get_attribute("href") for a in page.locator("a[href*='colab.research.google.com']").all()
+    ]
+    assert len(links) == 1, links
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    branch = config["repository"]["branch"]
+    prefix = f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
+    assert links[0].startswith(prefix) and links[0].endswith(".ipynb"), links[0]
+    assert (ROOT / links[0].removeprefix(prefix)).is_file(), links[0]
+    assert problems == []
+
+
+def test_table_of_contents_lists_every_chapter_in_order(browser, site):
+    page, problems = open_page(browser, site + "intro.html")
+    chapters = page.locator("nav.bd-docs-nav ul.bd-sidenav:not(.bd-sidenav__home-link) a.reference")
+    nav = [a.get_attribute("href") for a in chapters.all()]
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    assert [h.removesuffix(".html") for h in nav] == [c["file"] for c in toc["chapters"]]
+    assert problems == []
+
+
+def test_search_works_offline(browser, site):
+    page, problems = open_page(browser, site + "search.html?q=softmax")
+    page.locator("#search-results li").first.wait_for(timeout=10_000)
+    hits = page.locator("#search-results li a").all_inner_texts()
+    assert any("Softmax" in h for h in hits), hits
+    assert problems == []

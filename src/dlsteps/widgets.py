@@ -150,7 +150,8 @@ class StaticChart:
     FALLBACK = "This precomputed demo draws in the HTML book; in a notebook use the live panel."
 
     def __init__(self, chart: alt.TopLevelMixin) -> None:
-        self.spec = chart.to_dict()
+        # An opaque background keeps the dark axis text readable in the book's dark mode.
+        self.spec = chart.configure(background="white", padding=8).to_dict()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         spec = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")

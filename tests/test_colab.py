@@ -1,0 +1,118 @@
+"""The notebooks as Colab runs them: a wheel of dlsteps in a Colab-like environment.
+
+`make test` creates .venv-colab from tests/colab-requirements.txt (ipywidgets 7.7.1, as Colab
+ships). Here dlsteps goes in as a built wheel, with pip resolving its dependencies, which must
+leave torch, torchvision and ipywidgets as they were; then every committed .ipynb runs there
+from a folder outside the repository.
+"""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import dlsteps
+from conftest import NOTEBOOKS, ROOT
+
+COLAB_PYTHON = ROOT / ".venv-colab" / "bin" / "python"
+KEPT = ("torch", "torchvision", "ipywidgets")
+
+RUNNER = """
+import json, sys, importlib.metadata as md
+import nbformat
+from nbclient import NotebookClient
+import dlsteps, ipywidgets
+assert "site-packages" in dlsteps.__file__, dlsteps.__file__  # the wheel, not the repository
+assert ipywidgets.__version__.startswith("7.7"), ipywidgets.__version__
+for path in sys.argv[1:]:
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=900, kernel_name="python3").execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, (path, errors)
+    print("ran", path, flush=True)
+"""
+
+
+def versions(python: Path) -> dict[str, str]:
+    code = (
+        "import importlib.metadata as m, json; "
+        f"print(json.dumps({{p: m.version(p) for p in {KEPT}}}))"
+    )
+    return json.loads(
+        subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True).stdout
+    )
+
+
+@pytest.fixture(scope="module")
+def colab(tmp_path_factory) -> Path:
+    if not COLAB_PYTHON.exists():
+        pytest.fail(f"{COLAB_PYTHON} is missing: `make test` creates it")
+    before = versions(COLAB_PYTHON)
+    wheels = tmp_path_factory.mktemp("wheel")
+    pip = [str(COLAB_PYTHON), "-m", "pip", "install", "--quiet"]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+    )
+    wheel = str(next(wheels.glob("dlsteps-*.whl")))
+    # As Colab's `%pip install` does: with dependency resolution, which must change nothing...
+    subprocess.run([*pip, wheel], check=True)
+    # ...then this very build, should an older wheel of the same version be there already.
+    subprocess.run([*pip, "--force-reinstall", "--no-deps", wheel], check=True)
+    assert versions(COLAB_PYTHON) == before
+    return COLAB_PYTHON
+
+
+def test_every_committed_notebook_runs_in_a_colab_like_environment(colab, tmp_path):
+    copies = []
+    for md in NOTEBOOKS:  # copies, run from a folder outside the repository
+        copies.append(tmp_path / md.with_suffix(".ipynb").name)
+        copies[-1].write_bytes(md.with_suffix(".ipynb").read_bytes())
+    proc = subprocess.run(
+        [str(colab), "-c", RUNNER, *map(str, copies)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={"PATH": f"{colab.parent}:/usr/bin:/bin", "HOME": str(Path.home())},
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-6000:]
+    assert proc.stdout.count("ran ") == len(NOTEBOOKS)
+
+
+def test_install_cell_is_guarded_and_points_at_the_configured_repository():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    url = config["repository"]["url"]
+    expected = f'"dlsteps @ git+{url}@v{dlsteps.__version__}"'
+    for md in NOTEBOOKS:
+        cells = json.loads(md.with_suffix(".ipynb").read_text())["cells"]
+        first = next(c for c in cells if c["cell_type"] == "code")
+        source = "".join(first["source"])
+        assert first["metadata"].get("tags") == ["remove-cell"], md.name
+        assert 'if "google.colab" in sys.modules:' in source, md.name
+        assert re.search(rf"%pip install --quiet {re.escape(expected)}", source), md.name
+
+
+def test_package_dependencies_pin_nothing_colab_ships():
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for dep in deps:
+        name = re.split(r"[<>=!~ ]", dep)[0]
+        if name in KEPT:
+            assert "==" not in dep and "<=" not in dep, dep
+    assert any(d.startswith("ipywidgets>=7.7") for d in deps)
