@@ -27,7 +27,12 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = ["intro.html", "how-to-use.html", *(f"notebooks/{md.stem}.html" for md in NOTEBOOKS)]
+PAGES = [
+    "intro.html",
+    "how-to-use.html",
+    "genindex.html",
+    *(f"notebooks/{md.stem}.html" for md in NOTEBOOKS),
+]
 REPORT: dict[str, dict[str, int]] = {}  # page -> figures and sliders checked, for the build
 
 
