@@ -164,3 +164,14 @@ def test_softmax_twin_has_every_run_and_an_epoch_slider(small_fashion):
     grid = demos.SoftmaxGrid()
     assert len(rows) == len(grid.log10_lrs) * len(grid.log2_batch_sizes)
     assert all(len(r["test_acc"]) == grid.num_epochs for r in rows if not r["diverged_at"])
+
+
+def test_mlp_twin_has_every_run_and_an_epoch_slider(small_fashion):
+    chart = widgets.mlp_twin(*small_fashion)
+    assert [p["name"] for p in chart.spec["params"]] == ["p_log2_hiddens", "p_log10_lr", "p_epochs"]
+    grid = demos.MLPGrid()
+    rows = spec_data(chart)
+    assert len(rows) == len(grid.log2_hiddens) * len(grid.log10_lrs)
+    assert {(r["log2_hiddens"], r["log10_lr"]) for r in rows} == {
+        (h, k) for h in grid.log2_hiddens for k in grid.log10_lrs
+    }

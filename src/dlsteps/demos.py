@@ -273,6 +273,17 @@ def run_softmax(
     )
 
 
+def history_row(history: training.History, **slider_values: float) -> dict[str, object]:
+    """One static-grid row: the slider values of a run and its per-epoch history, rounded."""
+    return {
+        **slider_values,
+        "train_loss": [round(v, 4) for v in history.train_loss],
+        "train_acc": [round(v, 4) for v in history.train_acc],
+        "test_acc": [round(v, 4) for v in history.test_acc],
+        "diverged_at": history.diverged_at or 0,
+    }
+
+
 @dataclass(frozen=True)
 class SoftmaxGrid:
     """Slider grid of the static softmax demo; the epochs slider shows a prefix of each run."""
@@ -294,16 +305,7 @@ def run_softmax_grid(
     for k in grid.log10_lrs:
         for log2_bs in grid.log2_batch_sizes:
             h = run_softmax(train, test, 10.0**k, 2**log2_bs, grid.num_epochs, seed=seed)
-            rows.append(
-                {
-                    "log10_lr": k,
-                    "log2_batch": log2_bs,
-                    "train_loss": [round(v, 4) for v in h.train_loss],
-                    "train_acc": [round(v, 4) for v in h.train_acc],
-                    "test_acc": [round(v, 4) for v in h.test_acc],
-                    "diverged_at": h.diverged_at or 0,
-                }
-            )
+            rows.append(history_row(h, log10_lr=k, log2_batch=log2_bs))
     return pd.DataFrame(rows)
 
 
@@ -415,16 +417,7 @@ def run_mlp_grid(
     for log2_h in grid.log2_hiddens:
         for k in grid.log10_lrs:
             h = run_mlp(train, test, 2**log2_h, 10.0**k, grid.num_epochs, seed=seed)
-            rows.append(
-                {
-                    "log2_hiddens": log2_h,
-                    "log10_lr": k,
-                    "train_loss": [round(v, 4) for v in h.train_loss],
-                    "train_acc": [round(v, 4) for v in h.train_acc],
-                    "test_acc": [round(v, 4) for v in h.test_acc],
-                    "diverged_at": h.diverged_at or 0,
-                }
-            )
+            rows.append(history_row(h, log2_hiddens=log2_h, log10_lr=k))
     return pd.DataFrame(rows)
 
 
