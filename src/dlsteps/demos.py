@@ -37,8 +37,6 @@ def run_linreg(
     lr: float, batch_size: int, noise: float, num_epochs: int = 3, *, seed: int = 0
 ) -> training.SGDRuns:
     """One SGD run of the linear-regression demo; divergence is recorded, never raised."""
-    _checks.positive_finite("lr", lr)
-    _checks.int_in_range("batch_size", batch_size, 1, NUM_EXAMPLES)
     X, Y = linreg_data([noise], seed=seed)
     return training.sgd_linreg_runs(
         X, Y, torch.tensor([float(lr)]), batch_size, num_epochs, seed=seed
@@ -155,8 +153,6 @@ def run_surface_paths(
     lr: float, batch_size: int, noise: float, num_epochs: int = 20, *, seed: int = 0
 ) -> training.SGDRuns:
     """One SGD path over (w, b) for the line data; ``runs.params[0]`` holds the path."""
-    _checks.positive_finite("lr", lr)
-    _checks.int_in_range("batch_size", batch_size, 1, LINE_N)
     x, Y = line_data([noise], seed=seed)
     return training.sgd_linreg_runs(
         x, Y, torch.tensor([float(lr)]), batch_size, num_epochs, seed=seed, records_per_epoch=5
