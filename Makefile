@@ -27,7 +27,7 @@ lint: $(STAMP)
 
 ## sync: rewrite each notebooks/*.ipynb from its .md source (outputs stripped)
 sync: $(STAMP)
-	$(BIN)/jupytext --to ipynb notebooks/*.md
+	$(BIN)/jupytext --to ipynb --update notebooks/*.md   # --update keeps the cell ids: no churn
 
 ## bench: the performance figures quoted in the issues (medians, side by side)
 bench: $(STAMP)
