@@ -246,6 +246,30 @@ def softmax_net(*, seed: int) -> torch.nn.Sequential:
     return net
 
 
+def fit_sgd(
+    net: torch.nn.Module,
+    train: "data.ImageSplit",
+    test: "data.ImageSplit",
+    lr: float,
+    batch_size: int,
+    num_epochs: int,
+    *,
+    seed: int = 0,
+) -> training.History:
+    """Plain minibatch SGD on ``nn.CrossEntropyLoss`` of the logits, no progress bar."""
+    config = training.ClassifierConfig(lr=lr, batch_size=batch_size, num_epochs=num_epochs)
+    return training.fit_classifier(
+        net,
+        torch.optim.SGD(net.parameters(), lr=lr),
+        train,
+        test,
+        config,
+        loss_fn=torch.nn.CrossEntropyLoss(),
+        seed=seed,
+        progress=False,
+    )
+
+
 def run_softmax(
     train: "data.ImageSplit",
     test: "data.ImageSplit",
@@ -256,17 +280,7 @@ def run_softmax(
     seed: int = 0,
 ) -> training.History:
     """Train concise softmax regression with SGD; divergence is recorded in the history."""
-    config = training.ClassifierConfig(lr=lr, batch_size=batch_size, num_epochs=num_epochs)
-    net = softmax_net(seed=seed)
-    return training.fit_classifier(
-        net,
-        torch.optim.SGD(net.parameters(), lr=lr),
-        train,
-        test,
-        config,
-        seed=seed,
-        progress=False,
-    )
+    return fit_sgd(softmax_net(seed=seed), train, test, lr, batch_size, num_epochs, seed=seed)
 
 
 def history_row(history: training.History, **slider_values: float) -> dict[str, object]:
@@ -382,18 +396,8 @@ def run_mlp(
     seed: int = 0,
 ) -> training.History:
     """Train the concise MLP with plain SGD; divergence is recorded in the history."""
-    config = training.ClassifierConfig(lr=lr, batch_size=batch_size, num_epochs=num_epochs)
     net = mlp_net(num_hiddens, seed=seed)
-    return training.fit_classifier(
-        net,
-        torch.optim.SGD(net.parameters(), lr=lr),
-        train,
-        test,
-        config,
-        loss_fn=torch.nn.CrossEntropyLoss(),
-        seed=seed,
-        progress=False,
-    )
+    return fit_sgd(net, train, test, lr, batch_size, num_epochs, seed=seed)
 
 
 @dataclass(frozen=True)
