@@ -129,7 +129,6 @@ class SGDRuns:
     loss: torch.Tensor  # (G, K) mean ½ squared loss on the full data; NaN once diverged
     params: torch.Tensor  # (G, K, d + 1) [w..., b] at each record; NaN once diverged
     diverged_at: torch.Tensor  # (G,) SGD step (1-based) whose loss was inf/NaN, -1 if none
-    steps_per_epoch: int
 
 
 def sgd_linreg_runs(
@@ -204,7 +203,6 @@ def sgd_linreg_runs(
         loss,
         params,
         diverged_at,
-        steps_per_epoch,
     )
 
 
