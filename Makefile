@@ -35,6 +35,7 @@ bench: $(STAMP)
 
 # The virtual environment, rebuilt whenever the pins or the package metadata change.
 $(STAMP): requirements.txt pyproject.toml | system-deps
+	@bash .ci/need-disk.sh 8 $(VENV)   # PyTorch's CUDA build: about 6 GB once installed
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
@@ -42,6 +43,7 @@ $(STAMP): requirements.txt pyproject.toml | system-deps
 
 # A Colab-like environment (ipywidgets 7.7; dlsteps goes in as a wheel during the tests).
 $(COLAB_STAMP): tests/colab-requirements.txt | system-deps
+	@bash .ci/need-disk.sh 8 $(COLAB)
 	$(PYTHON) -m venv $(COLAB)
 	$(COLAB)/bin/pip install --quiet -r tests/colab-requirements.txt
 	touch $@
