@@ -1,5 +1,6 @@
 """Plotting functions: each takes an optional ``ax``, draws on it and returns it."""
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -14,9 +15,22 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (5.0, 3.5)) -> Axes:
     return ax if ax is not None else plt.subplots(figsize=figsize, layout="constrained")[1]
 
 
-def draw_network(inputs: Sequence[str], outputs: Sequence[str], *, ax: Axes | None = None) -> Axes:
-    """Draw a one-layer, fully connected network: inputs in a column, each joined to each output."""
-    ax = _axes(ax, (4.0, 3.0))
+def draw_network(
+    *layers: Sequence[str], names: Sequence[str] | None = None, ax: Axes | None = None
+) -> Axes:
+    """Draw a fully connected network: one column of labelled units per layer, left to right.
+
+    Every unit of a layer is joined to every unit of the next; ``names`` labels the columns
+    (default: "input layer", "hidden layer", ..., "output layer").
+    """
+    if len(layers) < 2 or any(len(layer) == 0 for layer in layers):
+        raise ValueError(f"layers must be at least two non-empty columns, got {len(layers)}")
+    if names is None:
+        names = ["input layer", *["hidden layer"] * (len(layers) - 2), "output layer"]
+    if len(names) != len(layers):
+        raise ValueError(f"names must have one entry per layer ({len(layers)}), got {len(names)}")
+    height = max(len(layer) for layer in layers)
+    ax = _axes(ax, (2.0 * len(layers), 0.75 * height + 1.0))
 
     def column(labels: Sequence[str], x: float) -> list[tuple[float, float]]:
         ys = [(len(labels) - 1) / 2 - i for i in range(len(labels))]
@@ -25,16 +39,16 @@ def draw_network(inputs: Sequence[str], outputs: Sequence[str], *, ax: Axes | No
             ax.text(x, y, label, ha="center", va="center", fontsize=12, zorder=3)
         return [(x, y) for y in ys]
 
-    left, right = column(inputs, 0.0), column(outputs, 2.0)
-    for x0, y0 in left:
-        for x1, y1 in right:
-            ax.annotate(
-                "", (x1 - 0.3, y1), (x0 + 0.3, y0), arrowprops={"arrowstyle": "->", "color": "0.4"}
-            )
-    ax.text(0.0, -len(inputs) / 2 - 0.3, "input layer", ha="center", va="top")
-    ax.text(2.0, -len(inputs) / 2 - 0.3, "output layer", ha="center", va="top")
-    ax.set_xlim(-0.6, 2.6)
-    ax.set_ylim(-len(inputs) / 2 - 0.9, len(inputs) / 2 + 0.1)
+    columns = [column(labels, 2.0 * i) for i, labels in enumerate(layers)]
+    for left, right in itertools.pairwise(columns):
+        for x0, y0 in left:
+            for x1, y1 in right:
+                arrow = {"arrowstyle": "->", "color": "0.4"}
+                ax.annotate("", (x1 - 0.3, y1), (x0 + 0.3, y0), arrowprops=arrow)
+    for i, name in enumerate(names):
+        ax.text(2.0 * i, -height / 2 - 0.3, name, ha="center", va="top")
+    ax.set_xlim(-0.6, 2.0 * (len(layers) - 1) + 0.6)
+    ax.set_ylim(-height / 2 - 0.9, height / 2 + 0.1)
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
