@@ -18,7 +18,7 @@ book: $(STAMP)
 
 ## test: lint, unit tests, notebook pairs, a full book build, its HTML in a real browser
 test: $(STAMP) $(COLAB_STAMP) lint
-	@bash .ci/system-deps.sh chromium   # the browser tests drive Debian's chromium
+	@bash .ci/system-deps.sh chromium fonts-noto-cjk   # the browser tests drive Debian's chromium; the glossary has Chinese
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -32,6 +32,8 @@ PAGES = [
     "how-to-use.html",
     "genindex.html",
     *(f"notebooks/{md.stem}.html" for md in NOTEBOOKS),
+    "glossary.html",
+    "bibliography.html",
 ]
 REPORT: dict[str, dict[str, int]] = {}  # page -> figures and sliders checked, for the build
 
