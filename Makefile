@@ -1,25 +1,50 @@
-# Two commands for contributors: `make book` and `make test` (see README.md).
+# Two commands for contributors: `make book` and `make test` (see README.md), and `make check`
+# for the quick loop while editing.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 COLAB  := .venv-colab
 COLAB_STAMP := $(COLAB)/.installed
+CACHE  := .jupyter_cache
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book test lint unit sync bench system-deps clean
+# uv installs both environments from one download cache and hard-links each file into both, so
+# PyTorch lies on disk once. It reads the package indexes pip is configured with on this machine.
+PIP_CONFIG = $(shell $(PYTHON) -m pip config get global.$(1) 2>/dev/null)
+UV_INSTALL = $(BIN)/uv pip install --quiet --index-strategy unsafe-best-match \
+	$(foreach url,$(call PIP_CONFIG,extra-index-url),--extra-index-url $(url)) \
+	$(foreach dir,$(sort $(call PIP_CONFIG,find-links) $(PIP_FIND_LINKS)),--find-links $(dir))
 
-## book: set up everything, execute every notebook and build the HTML into _build/html
+# Executed notebooks are kept in $(CACHE) (jupyter-cache, keyed on each notebook's code), so a
+# build re-runs only the chapters whose code changed. The key below empties the cache whenever
+# the helper package or the pinned environment changes, since the code cells cannot see that.
+CACHE_KEY = $(shell cat requirements.txt $$(find src _ext -name '*.py' 2>/dev/null | sort) | sha256sum | cut -c1-16)
+
+# Debian packages, checked once per `make` run: the browser tests need chromium, and the
+# glossary's Chinese names need a CJK font in the screenshots.
+SYSTEM_PACKAGES := $(if $(filter test,$(MAKECMDGOALS)),chromium fonts-noto-cjk)
+
+.PHONY: book test check lint unit sync bench system-deps clean
+
+## book: set up everything, execute the notebooks whose code changed and build the HTML
 book: $(STAMP)
-	rm -rf _build   # a clean build: no stale pages, numbers or launch links survive
+	@if [ "$$(cat $(CACHE)/inputs.sha256 2>/dev/null)" != "$(CACHE_KEY)" ]; then \
+	  echo "The package or the pins changed: every notebook runs again."; \
+	  rm -rf $(CACHE); mkdir -p $(CACHE); echo "$(CACHE_KEY)" > $(CACHE)/inputs.sha256; fi
+	rm -rf _build   # Sphinx starts clean: no stale page or launch link survives
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
 	@echo "Per-notebook execution times: _build/html/execution-report.json"
 
-## test: lint, unit tests, notebook pairs, a full book build, its HTML in a real browser
-test: $(STAMP) $(COLAB_STAMP) lint
-	@bash .ci/system-deps.sh chromium fonts-noto-cjk   # the browser tests drive Debian's chromium; the glossary has Chinese
+## test: lint, unit tests, notebook pairs, the book (built by `make book`), its pages in a real
+## browser, and every committed notebook in the Colab-like environment
+test: lint book $(COLAB_STAMP) | system-deps
 	$(BIN)/pytest
+
+## check: the quick loop, well under a minute: lint, notebook pairs, text checks, unit tests
+check: lint
+	$(BIN)/pytest -m "not book" -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
@@ -33,24 +58,28 @@ sync: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m dlsteps.bench
 
-# The virtual environment, rebuilt whenever the pins or the package metadata change.
+# The virtual environment, rebuilt whenever the pins or the package metadata change. pip only
+# installs uv (pinned in requirements.txt); the package is installed without build isolation,
+# with the build backend pinned there too, so nothing is fetched to build it.
 $(STAMP): requirements.txt pyproject.toml | system-deps
-	@bash .ci/need-disk.sh 8 $(VENV)   # PyTorch's CUDA build: about 6 GB once installed
+	@bash .ci/need-disk.sh 8 $(VENV)   # PyTorch's CUDA build: about 6 GB, in uv's cache
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet $$(grep -E '^uv==' requirements.txt)
+	$(UV_INSTALL) --python $(BIN)/python -r requirements.txt
+	$(UV_INSTALL) --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 
-# A Colab-like environment (ipywidgets 7.7; dlsteps goes in as a wheel during the tests).
-$(COLAB_STAMP): tests/colab-requirements.txt | system-deps
-	@bash .ci/need-disk.sh 8 $(COLAB)
+# A Colab-like environment (ipywidgets 7.7; dlsteps goes in as a wheel during the tests). It keeps
+# pip, as Colab's `%pip install` uses it. Its files are hard links to what .venv installed.
+$(COLAB_STAMP): tests/colab-requirements.txt | $(STAMP)
+	@bash .ci/need-disk.sh 2 $(COLAB)
 	$(PYTHON) -m venv $(COLAB)
-	$(COLAB)/bin/pip install --quiet -r tests/colab-requirements.txt
+	$(UV_INSTALL) --python $(COLAB)/bin/python -r tests/colab-requirements.txt
 	touch $@
 
 ## system-deps: Debian packages the book needs (installed when run as root, else explained)
 system-deps:
-	@bash .ci/system-deps.sh
+	@bash .ci/system-deps.sh $(SYSTEM_PACKAGES)
 
 clean:
-	rm -rf _build $(VENV) $(COLAB)
+	rm -rf _build $(CACHE) $(VENV) $(COLAB)

@@ -1,29 +1,42 @@
-"""Shared fixtures: the repository root and a book built once per test session."""
+"""Shared fixtures: the repository root, and the book as `make book` built it.
 
-import shutil
+Tests that need the built book, the Colab-like environment or a browser carry the ``book``
+marker (set here from the fixtures they use); `make check` runs everything else.
+"""
+
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
+SOURCES = ["notebooks/*.md", "*.md", "*.yml", "*.bib", "_static/*", "src/**/*.py", "_ext/**/*.py"]
+SLOW_FIXTURES = {"built_book", "colab", "browser", "page"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "book: needs the built book, .venv-colab or a browser")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.book)
+
+
+def newest_source() -> float:
+    return max(p.stat().st_mtime for pattern in SOURCES for p in ROOT.glob(pattern) if p.is_file())
 
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """Build the whole book from clean, as `make book` does; return the _build folder."""
+    """The _build folder of `make book`, which runs first unless the build is newer than every
+    source. Each notebook is executed once, by that build: the tests read its results."""
     build = ROOT / "_build"
-    shutil.rmtree(build, ignore_errors=True)
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
-    print(proc.stdout[-2000:])  # the per-notebook execution times, shown with -s or on failure
+    report = build / "html" / "execution-report.json"
+    if not report.exists() or report.stat().st_mtime < newest_source():
+        proc = subprocess.run(["make", "-C", str(ROOT), "book"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            pytest.fail(f"make book failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
     return build
