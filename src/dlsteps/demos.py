@@ -349,8 +349,9 @@ def gradient_norms(
 ) -> torch.Tensor:
     """Mean norm of ∂(sum of outputs)/∂(layer input) at each layer of a deep stack, (depth,).
 
-    The stack has ``depth`` layers Linear(width, width) + activation with weights N(0, 1/width);
-    the inputs are uniform in [-input_range, input_range]. Entry 0 is the gradient reaching the
+    The stack has ``depth`` layers, each a bias-free (width, width) weight matrix with entries
+    N(0, 1/width) followed by the activation; the 64 inputs are uniform in
+    [-input_range, input_range]. Entry 0 is the gradient reaching the
     network's input, the last entry that at the last layer's input. Saturating activations
     shrink the gradient at every layer it passes back through.
     """

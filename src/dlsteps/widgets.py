@@ -504,7 +504,8 @@ def gradient_panel() -> LivePanel:
             ),
             "depth": W.IntSlider(value=10, min=1, max=20, description="depth", style=STYLE),
         },
-        note="Layers Linear(64, 64) + activation, weights N(0, 1/64), 256 random inputs.",
+        note="Each layer: a 64×64 weight matrix (no bias), entries N(0, 1/64), then the "
+        "activation; 64 random inputs.",
     )
 
 
