@@ -25,7 +25,7 @@ CACHE_KEY = $(shell cat requirements.txt $$(find src _ext -name '*.py' 2>/dev/nu
 # glossary's Chinese names need a CJK font in the screenshots.
 SYSTEM_PACKAGES := $(if $(filter test,$(MAKECMDGOALS)),chromium fonts-noto-cjk)
 
-.PHONY: book test check lint unit sync bench system-deps clean
+.PHONY: book test check lint release sync bench system-deps clean
 
 ## book: set up everything, execute the notebooks whose code changed and build the HTML
 book: $(STAMP)
@@ -46,9 +46,16 @@ test: lint book $(COLAB_STAMP) | system-deps
 check: lint
 	$(BIN)/pytest -m "not book" -q
 
+## lint: every pre-commit hook on every file (ruff, notebook pairs, no outputs, no large files,
+## actionlint and zizmor on the workflows); .pre-commit-config.yaml lists them
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+## release: `make release VERSION=0.2.0` bumps the version, every chapter's install cell and
+## CHANGELOG.md; commit and push, and the publish workflow tags v$(VERSION) and releases it
+release:
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
+	$(PYTHON) .ci/release.py bump $(VERSION)
 
 ## sync: rewrite each notebooks/*.ipynb from its .md source (outputs stripped)
 sync: $(STAMP)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the book needs. As root it installs what is missing; otherwise it says what to do.
+# Debian packages the book needs. As root (or with passwordless sudo) it installs what is missing;
+# otherwise it says what to do.
 #   python3-venv            the virtual environment (Debian ships venv without ensurepip)
 #   dataset-fashion-mnist   the Fashion-MNIST files, read offline from /usr/share/datasets
 set -euo pipefail
@@ -10,10 +11,12 @@ need=()
 for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 [ ${#need[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+sudo=()
+[ "$(id -u)" = 0 ] || sudo=(sudo -n)  # e.g. a GitHub runner: passwordless sudo
+if command -v apt-get >/dev/null && { [ ${#sudo[@]} -eq 0 ] || sudo -n true 2>/dev/null; }; then
   echo "Installing Debian packages: ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   exit 0
 fi
 echo "Missing Debian packages: ${need[*]}"
