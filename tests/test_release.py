@@ -11,7 +11,7 @@ import yaml
 
 from conftest import ROOT
 
-INSTALL = re.compile(r"dlsteps @ git\+(\S+?)@v(\d+\.\d+\.\d+)\"")
+INSTALL = re.compile(r"dlsteps @ git\+(\S+?)@v(\d+\.\d+\.\d+)\b")
 SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
 
 
@@ -57,7 +57,8 @@ def release(clone: Path, version: str) -> subprocess.CompletedProcess:
 
 def test_release_command_bumps_every_place_and_only_forward(clone):
     assert version_problems(clone) == []
-    old = re.search(r'"(.+)"', (clone / "src/dlsteps/__init__.py").read_text()).group(1)
+    init = (clone / "src/dlsteps/__init__.py").read_text()
+    old = re.search(r'^__version__ = "(.+)"$', init, re.M).group(1)
     major, minor, _ = map(int, old.split("."))
     new = f"{major}.{minor + 1}.0"
 
