@@ -52,3 +52,14 @@ def test_prose_numbers_are_filled_in(built_book, md):
     html = page(built_book, md)
     assert "{glue" not in html and "glue:text" not in html
     assert md.read_text().count("{glue:text}") <= html.count('class="pasted-text"')
+
+
+def test_every_page_states_the_licences(built_book):
+    pages = sorted((built_book / "html").glob("**/*.html"))
+    pages = [p for p in pages if p.name not in ("search.html", "genindex.html")]
+    assert len(pages) >= len(NOTEBOOKS) + 3
+    for html in pages:
+        text = html.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in text:  # index.html only redirects to intro.html
+            continue
+        assert "CC BY-SA 4.0" in text and "LICENSE" in text, html.name

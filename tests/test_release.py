@@ -119,3 +119,17 @@ def test_every_action_is_pinned_by_commit():
 def test_make_release_without_version_explains_itself(clone):
     proc = subprocess.run(["make", "-C", str(clone), "release"], capture_output=True, text=True)
     assert proc.returncode != 0 and "usage: make release VERSION=x.y.z" in proc.stdout
+
+
+def test_readme_gives_the_books_address_badge_picture_and_licences():
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    owner, name = url.removeprefix("https://github.com/").split("/")
+    readme = (ROOT / "README.md").read_text()
+    assert f"https://{owner}.github.io/{name}/" in readme
+    assert f"{url}/actions/workflows/test.yml/badge.svg" in readme
+    picture = re.search(r"!\[[^\]]+\]\(([^)]+\.png)\)", readme).group(1)
+    assert 1000 < (ROOT / picture).stat().st_size < 150_000
+    for licence in ("LICENSE", "LICENSE-TEXT"):
+        assert f"`{licence}`" in readme and (ROOT / licence).stat().st_size > 1000
+    footer = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["extra_footer"]
+    assert "CC BY-SA 4.0" in footer and "MIT" in footer
