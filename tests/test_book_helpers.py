@@ -16,4 +16,12 @@ def test_scalars_become_plain_numbers(value):
 def test_other_values_are_kept():
     assert book.plain("text") == "text"
     assert book.plain(torch.ones(2)).shape == (2,)
-    assert book.glue("name", np.float64(2.0)) is None  # a cell ending in glue shows nothing
+
+
+def test_glue_hands_myst_nb_the_plain_value_and_displays_nothing(monkeypatch):
+    import myst_nb
+
+    calls = []
+    monkeypatch.setattr(myst_nb, "glue", lambda *args, **kw: calls.append((args, kw)))
+    book.glue("name", np.float64(2.0))
+    assert calls == [(("name", 2.0), {"display": False})] and type(calls[0][0][1]) is float

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlsteps import data, demos, models, training
+from dlsteps import data, demos, models, plots, training
 
 EXTREME = torch.tensor([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4 + 1], [3.0, 1.0, 0.2]])
 
@@ -104,7 +104,7 @@ def test_fit_classifier_learns_and_records_history():
     hist = training.fit_classifier(
         net, torch.optim.SGD(net.parameters(), lr=0.1), train, test, config, progress=False
     )
-    assert len(hist.test_acc) == 5 and hist.test_acc[-1] > 0.95 and hist.diverged_at is None
+    assert len(hist.test_acc) == 5 and hist.test_acc[-1] > 0.95 and hist.diverged_at == 0
     assert hist.train_loss[-1] < hist.train_loss[0]
 
 
@@ -112,11 +112,11 @@ def test_fit_classifier_reports_divergence():
     train = blobs()
     train = data.ImageSplit(train.X * 1e30, train.y)  # logits overflow float32 after a step
     net = nn.Linear(2, 3)
-    config = training.ClassifierConfig(lr=1e10, batch_size=32, num_epochs=3)
+    config = training.ClassifierConfig(lr=1.0, batch_size=32, num_epochs=3)
     hist = training.fit_classifier(
         net, torch.optim.SGD(net.parameters(), lr=1.0), train, train, config, progress=False
     )
-    assert hist.diverged_at is not None
+    assert 1 < hist.diverged_at <= 3 * 10 and len(hist.test_acc) < 3
 
 
 def test_classifier_config_checks_and_cosine_schedule():
@@ -147,24 +147,24 @@ def test_hidden_units_below_one_are_rejected(bad):
     with pytest.raises(ValueError, match=f"num_hiddens must be >= 1, got {bad}"):
         models.init_mlp(784, bad, 10, generator=gen())
     with pytest.raises(ValueError, match=f"num_hiddens must be >= 1, got {bad}"):
-        demos.mlp_net(bad, seed=0)
+        models.mlp_net(bad, seed=0)
 
 
 def test_gradients_vanish_through_sigmoid_but_not_relu():
-    sig = demos.gradient_norms("sigmoid", 10, 2.0)
-    relu = demos.gradient_norms("ReLU", 10, 2.0)
+    sig = models.gradient_norms("sigmoid", 10, 2.0)
+    relu = models.gradient_norms("ReLU", 10, 2.0)
     assert sig.shape == (10,) and sig[0] < 1e-3 * sig[-1]
     assert relu[0] > 1e-2 * relu[-1]
     # saturation: wider inputs shrink tanh's gradient at the input layer
-    assert demos.gradient_norms("tanh", 10, 8.0)[0] < demos.gradient_norms("tanh", 10, 1.0)[0]
+    assert models.gradient_norms("tanh", 10, 8.0)[0] < models.gradient_norms("tanh", 10, 1.0)[0]
     with pytest.raises(ValueError, match="activation must be one of"):
-        demos.gradient_norms("softplus", 3, 1.0)
+        models.gradient_norms("softplus", 3, 1.0)
     with pytest.raises(ValueError, match="depth must be >= 1, got 0"):
-        demos.gradient_norms("tanh", 0, 1.0)
+        models.gradient_norms("tanh", 0, 1.0)
 
 
 def test_activation_derivatives_come_from_autograd():
-    curves = demos.activation_curves(4.0, points=9)
+    curves = plots.activation_curves(4.0, points=9)
     sig = curves[curves.activation == "sigmoid"]
     s = torch.sigmoid(torch.tensor(sig.x.to_numpy()))
     assert torch.allclose(torch.tensor(sig.derivative.to_numpy()), s * (1 - s), atol=1e-6)
@@ -172,7 +172,7 @@ def test_activation_derivatives_come_from_autograd():
 
 def test_mlp_demo_learns_on_blobs():
     train, test = blobs(), blobs(seed=1)
-    hist = demos.run_mlp(
+    hist = demos.mlp.run(
         data.ImageSplit(train.X.repeat(1, 392), train.y),
         data.ImageSplit(test.X.repeat(1, 392), test.y),
         16,
@@ -180,3 +180,116 @@ def test_mlp_demo_learns_on_blobs():
         3,
     )
     assert hist.test_acc[-1] > 0.9
+
+
+def test_fit_classifier_leaves_the_learning_rate_to_the_callers_scheduler():
+    """With a constant schedule the loop never writes lr: a caller's scheduler keeps working."""
+    train, test = blobs(), blobs(seed=1)
+    net = nn.Linear(2, 3)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    opt.register_step_post_hook(lambda *_: scheduler.step())  # halve lr after every step
+    config = training.ClassifierConfig(lr=0.1, batch_size=100, num_epochs=2)  # 6 steps an epoch
+    training.fit_classifier(net, opt, train, test, config, progress=False)
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5**12)
+
+
+def test_fit_classifier_rejects_an_optimizer_at_another_learning_rate():
+    train, test = blobs(), blobs(seed=1)
+    net = nn.Linear(2, 3)
+    config = training.ClassifierConfig(lr=0.1, batch_size=32, num_epochs=1)
+    with pytest.raises(ValueError, match=r"optimizer lr must equal config\.lr = 0\.1, got 0\.5"):
+        training.fit_classifier(
+            net, torch.optim.SGD(net.parameters(), lr=0.5), train, test, config, progress=False
+        )
+
+
+def test_fit_classifier_restores_lr_after_a_cosine_schedule():
+    train, test = blobs(), blobs(seed=1)
+    net = nn.Linear(2, 3)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    config = training.ClassifierConfig(lr=0.1, batch_size=32, num_epochs=2, schedule="cosine")
+    seen = []
+    opt.register_step_pre_hook(lambda o, *_: seen.append(o.param_groups[0]["lr"]))
+    training.fit_classifier(net, opt, train, test, config, progress=False)
+    total = 2 * 19  # 600 examples in batches of 32
+    assert seen == pytest.approx([config.lr_at(k, total) for k in range(total)])
+    assert opt.param_groups[0]["lr"] == 0.1
+
+
+def test_training_runs_in_train_mode_and_evaluation_in_eval_mode():
+    train, test = blobs(), blobs(seed=1)
+    net = nn.Sequential(nn.Dropout(0.5), nn.Linear(2, 3))
+    modes = []
+    net.register_forward_pre_hook(lambda m, _: modes.append(m.training))
+    net.eval()  # left in eval mode by the caller: fitting must still train with dropout on
+    config = training.ClassifierConfig(lr=0.1, batch_size=100, num_epochs=1)
+    training.fit_classifier(
+        net, torch.optim.SGD(net.parameters(), lr=0.1), train, test, config, progress=False
+    )
+    assert modes == [True] * 6 + [False]  # 6 training steps, then one evaluation batch
+    net.train()
+    first = training.evaluate(net, test.X, test.y)
+    assert all(training.evaluate(net, test.X, test.y) == first for _ in range(5))  # no dropout
+    assert net.training  # put back in the mode it was in
+
+
+def test_evaluate_rejects_empty_and_mismatched_inputs():
+    net = nn.Linear(2, 3)
+    with pytest.raises(ValueError, match="X must hold at least one example, got 0 rows"):
+        training.evaluate(net, torch.zeros(0, 2), torch.zeros(0, dtype=torch.long))
+    with pytest.raises(ValueError, match=r"y must have 4 rows to match X, got shape \(3,\)"):
+        training.evaluate(net, torch.zeros(4, 2), torch.zeros(3, dtype=torch.long))
+
+
+def test_labels_beyond_the_nets_outputs_are_named():
+    train = blobs()
+    train = data.ImageSplit(train.X, train.y + 2)  # classes 2..4, but the net has 3 outputs
+    net = nn.Linear(2, 3)
+    config = training.ClassifierConfig(lr=0.1, batch_size=32, num_epochs=1)
+    with pytest.raises(ValueError, match=r"train.y must be class indices in \[0, 2\]"):
+        training.fit_classifier(
+            net,
+            torch.optim.SGD(net.parameters(), lr=0.1),
+            train,
+            blobs(seed=1),
+            config,
+            loss_fn=nn.CrossEntropyLoss(),
+            progress=False,
+        )
+
+
+def test_confusion_matrix_names_the_argument_that_is_wrong():
+    y = torch.tensor([0, 1, 2])
+    with pytest.raises(ValueError, match=r"pred must be class indices in \[0, 2\]"):
+        training.confusion_matrix(torch.tensor([0, 1, 3]), y, 3)
+    with pytest.raises(ValueError, match=r"y must be class indices in \[0, 2\]"):
+        training.confusion_matrix(y, torch.tensor([0, 1, 3]), 3)
+
+
+def test_mlp_net_leaves_the_global_random_state_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    a = models.mlp_net(8, seed=0)
+    assert torch.equal(torch.rand(3), expected)  # the reader's next draw is unchanged
+    b = models.mlp_net(8, seed=0)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+
+
+def test_divergence_has_one_marker_zero_for_never():
+    train, test = blobs(), blobs(seed=1)
+    net = nn.Linear(2, 3)
+    config = training.ClassifierConfig(lr=0.1, batch_size=32, num_epochs=1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    records = [
+        training.fit_classifier(net, opt, train, test, config, progress=False),
+        training.descend_1d(0.1),
+        training.fit_linreg(train.X, train.y.float(), training.SGDConfig(), seed=0, progress=False),
+    ]
+    assert [r.diverged_at for r in records] == [0, 0, 0]
+    assert all(type(r.diverged_at) is int for r in records)
+    runs = training.sgd_linreg_runs(
+        train.X, train.y.float()[:, None].repeat(1, 2), torch.tensor([0.1, 1e6]), 10, 1, seed=0
+    )
+    assert runs.diverged_at[0] == 0 and runs.diverged_at[1] > 0

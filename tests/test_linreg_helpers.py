@@ -66,7 +66,7 @@ def test_fits_recover_true_parameters(linear_data, fit_fn):
     fit = fit_fn(
         X, y, training.SGDConfig(lr=0.03, batch_size=10, num_epochs=3), seed=0, progress=False
     )
-    assert fit.diverged_at is None and len(fit.epoch_losses) == 3
+    assert fit.diverged_at == 0 and len(fit.epoch_losses) == 3
     assert torch.allclose(fit.w.flatten(), torch.tensor([2.0, -3.4]), atol=0.01)
     assert abs(fit.b.item() - 4.2) < 0.01
     assert fit.epoch_losses[-1] < 1e-3
@@ -77,7 +77,7 @@ def test_fit_reports_divergence_instead_of_raising(linear_data):
     fit = training.fit_linreg(
         X, y, training.SGDConfig(lr=50.0, batch_size=10, num_epochs=3), seed=0, progress=False
     )
-    assert fit.diverged_at is not None and 1 < fit.diverged_at <= 300
+    assert 1 < fit.diverged_at <= 300
 
 
 def test_batched_runs_equal_the_autograd_loop(linear_data):
@@ -98,7 +98,7 @@ def test_batched_runs_equal_the_autograd_loop(linear_data):
 def test_batched_runs_mark_divergence_and_keep_the_others(linear_data):
     X, y = linear_data
     runs = training.sgd_linreg_runs(X, y.repeat(1, 2), torch.tensor([0.03, 10.0]), 128, 3, seed=0)
-    assert runs.diverged_at.tolist()[0] == -1 and runs.diverged_at[1] > 0
+    assert runs.diverged_at.tolist()[0] == 0 and runs.diverged_at[1] > 0
     assert torch.isfinite(runs.loss[0]).all() and torch.isnan(runs.loss[1, -1])
     fit = training.fit_linreg(X, y, training.SGDConfig(10.0, 128, 3), seed=0, progress=False)
     assert fit.diverged_at == runs.diverged_at[1].item()
@@ -145,3 +145,10 @@ def test_timer_records_and_needs_a_record():
         with timer:
             sum(range(1000))
     assert len(timer.times) == 3 and timer.median() > 0
+
+
+def test_concise_fit_records_half_the_mean_squared_error_like_the_scratch_fit(linear_data):
+    X, y = linear_data
+    fit = training.fit_linreg_concise(X, y, training.SGDConfig(), seed=0, progress=False)
+    half_mse = ((X @ fit.w + fit.b - y) ** 2).mean().item() / 2
+    assert fit.epoch_losses[-1] == pytest.approx(half_mse, rel=1e-5)

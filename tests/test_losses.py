@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from dlsteps import data, demos, models, widgets
+from dlsteps import data, demos, models
 
 
 def gen(seed=0):
@@ -42,8 +42,8 @@ def test_losses_equal_torch_elementwise_and_mean(ours, theirs):
 def test_huber_rejects_bad_delta(delta):
     with pytest.raises(ValueError, match="delta must be a finite number > 0"):
         models.huber(torch.zeros(2), torch.ones(2), delta)
-    with pytest.raises(ValueError, match="delta must be a finite number > 0"):
-        demos.run_robust(5, 10.0, delta)
+    with pytest.raises(ValueError, match="delta must be"):
+        demos.robust.run(5, 10.0, delta)
 
 
 def test_outliers_are_one_sided_nested_and_checked():
@@ -62,8 +62,8 @@ def test_outliers_are_one_sided_nested_and_checked():
 
 @pytest.mark.parametrize("loss", ["L2", "L1", "Huber"])
 def test_robust_fit_reaches_the_minimum_that_gradient_descent_finds(loss):
-    x, y, _ = demos.robust_data(10, 20.0)
-    fit = demos.robust_fit(x, y[:, None], loss, 1.0)[0]
+    x, y, _ = data.outlier_data(10, 20.0)
+    fit = models.robust_fit(x, y[:, None], loss, 1.0)[0]
     theta = torch.zeros(2, requires_grad=True)
     opt = torch.optim.Adam([theta], lr=0.05)
     fn = models.REGRESSION_LOSSES[loss]
@@ -82,34 +82,38 @@ def test_robust_fit_reaches_the_minimum_that_gradient_descent_finds(loss):
 
 
 def test_l2_fit_is_the_closed_form_and_outliers_pull_it_most():
-    x, y, _ = demos.robust_data(10, 20.0)
+    x, y, _ = data.outlier_data(10, 20.0)
     w, b = models.closed_form(x[:, None], y)
     assert torch.allclose(
-        demos.robust_fit(x, y[:, None], "L2")[0], torch.tensor([w.item(), b.item()]), atol=1e-4
+        models.robust_fit(x, y[:, None], "L2")[0], torch.tensor([w.item(), b.item()]), atol=1e-4
     )
-    fits = demos.run_robust(10, 20.0, 1.0)
-    truth = torch.tensor([demos.LINE_W, demos.LINE_B])
+    fits = demos.robust.run(10, 20.0, 1.0)
+    truth = torch.tensor([data.LINE_W, data.LINE_B])
     errors = {k: (v - truth).norm().item() for k, v in fits.items()}
     assert errors["L1"] < errors["L2"] and errors["Huber"] < errors["L2"]
 
 
 def test_robust_and_normal_twins_and_panels():
-    fits, points = demos.run_robust_grid()
-    g = demos.RobustGrid()
-    assert len(fits) == 3 * len(g.counts) * len(g.sizes) * len(g.deltas)
-    assert len(points) == len(g.counts) * len(g.sizes)
+    fits, points = demos.robust.grid()
+    space = demos.robust.SPACE
+    n_count, n_size, n_delta = (len(space[k].values) for k in ("count", "size", "delta"))
+    assert len(fits) == 3 * n_count * n_size * n_delta
+    assert len(points) == n_count * n_size
     one = fits.query("count == 10 and size == 20.0 and delta == 1.0").set_index("loss")
-    for name, (w, b) in demos.run_robust(10, 20.0, 1.0).items():
+    for name, (w, b) in demos.robust.run(10, 20.0, 1.0).items():
         assert one.loc[name, "w"] == pytest.approx(w.item(), abs=1e-3)
         assert one.loc[name, "b"] == pytest.approx(b.item(), abs=1e-3)
-    for twin in (widgets.robust_twin(), widgets.normal_twin()):
-        params = [p["name"] for p in twin.spec["params"]]
-        assert params and all(f"== {p}" in str(twin.spec) for p in params)
-    panel = widgets.robust_panel()
+    panel = demos.robust.panel()
     before = panel.image.value
     panel.controls["count"].value = 30
     assert panel.image.value != before
-    panel = widgets.normal_panel()
+    panel = demos.normal.panel()
     before = panel.image.value
     panel.controls["sigma"].value = 2.5
     assert panel.image.value != before
+
+
+def test_robust_fit_needs_at_least_one_iteration():
+    x, y, _ = data.outlier_data(10, 20.0)
+    with pytest.raises(ValueError, match="iterations must be >= 1, got 0"):
+        models.robust_fit(x, y[:, None], "L1", iterations=0)

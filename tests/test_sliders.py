@@ -1,53 +1,60 @@
-"""The slider engine: run functions (real training), draw functions, panels and static twins."""
+"""Slider demos: one declaration per demo drives its real runs, live panel and static twin."""
 
-import json
+import dataclasses
 import re
 
 import ipywidgets as W
 import pytest
 import torch
 
-from dlsteps import data, demos, plots, training, widgets
+from dlsteps import data, demos, live, models, plots, static, training
+from dlsteps.space import Slider, Space
+
+SIMPLE = [demos.linreg, demos.descent, demos.surface, demos.normal, demos.robust, demos.gradients]
 
 
-def test_run_linreg_equals_the_scratch_fit():
-    runs = demos.run_linreg(0.03, 10, 0.01)
-    X, Y = demos.linreg_data([0.01], seed=0)
-    fit = training.fit_linreg(X, Y, training.SGDConfig(0.03, 10, 3), seed=0, progress=False)
+def test_linreg_run_equals_the_scratch_fit():
+    runs = demos.linreg.run(0.03, 10, 0.01)
+    gen = torch.Generator().manual_seed(0)
+    X, y = data.synthetic_linear(
+        demos.linreg.TRUE_W, demos.linreg.TRUE_B, 1000, 0.01, generator=gen
+    )
+    fit = training.fit_linreg(X, y, training.SGDConfig(0.03, 10, 3), seed=0, progress=False)
     assert torch.allclose(
         runs.params[0, -1], torch.cat([fit.w.flatten(), fit.b]).detach(), atol=1e-5
     )
-    assert runs.loss[0, -1] < 1e-3  # it really trained
+    assert runs.loss[0, -1] < 1e-3 and runs.diverged_at[0] == 0  # it really trained
 
 
 def test_divergent_lr_is_a_result_not_an_exception():
-    runs = demos.run_linreg(10.0, 128, 0.5)
+    runs = demos.linreg.run(10.0, 100, 0.5)
     assert runs.diverged_at[0] > 0 and torch.isnan(runs.loss[0, -1])
     ax = plots.draw_sgd_run(runs)
-    assert any(t.get_text() == f"diverged at step {int(runs.diverged_at[0])}" for t in ax.texts)
+    assert [t.get_text() for t in ax.texts] == [f"diverged at step {int(runs.diverged_at[0])}"]
     assert len(ax.lines[0].get_xdata()) >= 1  # the finite part of the curve is drawn
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"lr": 0.0}, "lr must be a finite number > 0, got 0.0"),
-        ({"lr": -1.0}, "lr must be a finite number > 0, got -1.0"),
+        ({"lr": 0.0}, "lr must be between 0.001 and 10, got 0.0"),
+        ({"lr": float("nan")}, "lr must be between 0.001 and 10, got nan"),
         ({"batch_size": 0}, "batch_size must be between 1 and 1000, got 0"),
         ({"batch_size": 1001}, "batch_size must be between 1 and 1000, got 1001"),
-        ({"noise": -0.5}, "noise must be a finite number >= 0, got -0.5"),
+        ({"noise": -0.5}, "noise must be between 0 and 2, got -0.5"),
+        ({"num_epochs": 11}, "num_epochs must be between 1 and 10, got 11"),
     ],
 )
-def test_bad_slider_values_raise_value_error(kwargs, message):
+def test_values_outside_the_declared_space_raise_value_error(kwargs, message):
     args = {"lr": 0.03, "batch_size": 10, "noise": 0.01} | kwargs
-    with pytest.raises(ValueError, match=message):
-        demos.run_linreg(**args)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        demos.linreg.run(**args)
 
 
 def test_panel_shows_bad_values_as_a_message_and_keeps_the_last_figure():
     size = W.IntSlider(value=10, min=0, max=5000)
-    panel = widgets.live_panel(
-        lambda ax, batch_size: widgets.draw_linreg(ax, 0.03, batch_size, 0.01, 1),
+    panel = live.live_panel(
+        lambda ax, batch_size: demos.linreg.draw(ax, 0.03, batch_size, 0.01, 1),
         {"batch_size": size},
     )
     good_png = panel.image.value
@@ -59,80 +66,150 @@ def test_panel_shows_bad_values_as_a_message_and_keeps_the_last_figure():
     assert "got 5000" in panel.message.value
 
 
-def test_panel_redraws_and_shows_divergence():
-    panel = widgets.linreg_panel()
+def test_live_panel_shows_divergence_on_its_figure():
+    panel = demos.linreg.panel()
+    ax = panel.figure.axes[0]
+    assert not [t for t in ax.texts if "diverged" in t.get_text()]
     before = panel.image.value
-    panel.controls["lr"].value = 10.0  # diverges
-    assert panel.image.value != before and "error" not in panel.message.value.lower()
-    panel.controls["batch_size"].value = 1000
-    panel.controls["lr"].value = 0.1
-    assert panel.image.value != before
+    panel.controls["lr"].value = 10.0
+    notes = [t.get_text() for t in ax.texts if t.get_text().startswith("diverged at step")]
+    assert notes and panel.image.value != before and "must be" not in panel.message.value
 
 
-def test_linreg_grid_runs_every_combination_for_real():
-    grid = demos.run_linreg_grid()
-    g = demos.LinRegGrid()
-    assert len(grid) == len(g.log10_lrs) * len(g.log2_batch_sizes) * len(g.noises)
-    row = grid.query("log10_lr == -1.5 and log2_batch == 3 and noise == 0.5").iloc[0]
-    single = demos.run_linreg(10**-1.5, 8, 0.5)
-    assert row.loss == pytest.approx(single.loss[0].tolist(), rel=1e-3)
-    assert (grid.diverged_at > 0).any() and (grid.diverged_at == -1).any()
+@pytest.mark.parametrize("demo", SIMPLE, ids=lambda m: m.__name__.split(".")[-1])
+def test_live_sliders_offer_exactly_the_declared_values(demo):
+    panel = demo.panel()
+    assert list(panel.controls) == [s.name for s in demo.SPACE.sliders]
+    for s in demo.SPACE.sliders:
+        control = panel.controls[s.name]
+        assert [v for _, v in control.options] == list(s.values)
+        assert [t for t, _ in control.options] == [s.text(v) for v in s.values]
+        assert control.value == s.default and control.description == s.label
+    before = panel.image.value
+    last = demo.SPACE.sliders[-1]
+    panel.controls[last.name].value = last.high if last.default != last.high else last.low
+    assert panel.image.value != before and "must be" not in panel.message.value
 
 
-def spec_data(chart: widgets.StaticChart) -> list[dict]:
+def filters(spec) -> list[str]:
+    """Every filter expression in the transforms of a Vega-Lite spec and its layers."""
+    found = []
+    for t in spec.get("transform", []):
+        if isinstance(t.get("filter"), str):
+            found.append(t["filter"])
+    for layer in spec.get("layer", []):
+        found += filters(layer)
+    return found
+
+
+def check_twin_spec(chart: static.StaticChart, space: Space) -> None:
     spec = chart.spec
-    return [v for ds in spec.get("datasets", {}).values() for v in ds]
-
-
-@pytest.mark.parametrize("make", [widgets.linreg_twin, widgets.surface_twin, widgets.descent_twin])
-def test_static_twins_bind_every_slider_into_one_filter(make):
-    chart = make()
-    params = {p["name"]: p["bind"] for p in chart.spec["params"]}
-    assert params and all(b["input"] == "range" for b in params.values())
-    text = json.dumps(chart.spec)
-    for name in params:  # every slider takes part in the filter that selects the run
-        assert f"== {name}" in text
+    params = {p["name"]: p for p in spec["params"]}
+    assert list(params) == [f"p_{s.name}" for s in space.sliders]
+    for s in space.sliders:
+        p = params[f"p_{s.name}"]
+        assert p["bind"] == {
+            "input": "range",
+            "min": 0,
+            "max": len(s.values) - 1,
+            "step": 1,
+            "name": f"{s.label} ",
+        }
+        assert p["value"] == s.values.index(s.default)
+    found = filters(spec)
+    for s in static.grid_sliders(space):  # each slider takes part in a filter that picks the run
+        assert any(f"datum.{s.name} == {static.chosen(s)}" in f for f in found), s.name
     html = chart._repr_mimebundle_()["text/html"]
     assert "vegaEmbed" in html and "http" not in re.sub(r'"\$schema":"[^"]+"', "", html)
     assert len(html.encode()) < 1_000_000
 
 
-def test_static_twin_changes_with_each_slider():
-    """Every slider position picks a different run: the drawn data differ per slider move."""
-    grid = demos.run_linreg_grid()
-    base = {"log10_lr": -1.5, "log2_batch": 3, "noise": 0.5}
-
-    def curve(**change):
-        sel = base | change
-        return grid.query(" and ".join(f"{k} == {v}" for k, v in sel.items())).iloc[0].loss
-
-    assert curve() != curve(log10_lr=-1.0)
-    assert curve() != curve(log2_batch=4)
-    assert curve() != curve(noise=1.0)
+@pytest.mark.parametrize("demo", SIMPLE, ids=lambda m: m.__name__.split(".")[-1])
+def test_static_twin_binds_every_declared_slider(demo):
+    check_twin_spec(demo.twin(), demo.SPACE)
 
 
-def test_descent_demo_gradient_matches_autograd_and_diverges_cleanly():
+def test_chosen_picks_the_real_value_of_the_slider_index():
+    s = Slider("lr", "learning rate", (0.001, 0.03, 1.0), 0.03)
+    assert static.chosen(s) == "[0.001, 0.03, 1.0][p_lr]"
+    assert static.chosen_text(s) == '\'learning rate \' + ["0.001", "0.03", "1"][p_lr]'
+    assert static.select([s]) == "datum.lr == [0.001, 0.03, 1.0][p_lr]"
+
+
+def test_linreg_grid_runs_every_combination_for_real():
+    grid = demos.linreg.grid()
+    space = demos.linreg.SPACE
+    assert len(grid) == len(list(space.combinations()))
+    assert (grid.groupby(["lr", "batch_size", "noise"]).size() == 1).all()
+    row = grid.query("lr == 0.03 and batch_size == 10 and noise == 0.5").iloc[0]
+    single = demos.linreg.run(0.03, 10, 0.5, num_epochs=space["num_epochs"].high)
+    assert row.loss == pytest.approx(single.loss[0].tolist(), rel=1e-3)
+    assert (grid.diverged_at > 0).any() and (grid.diverged_at == 0).any()
+    shorter = demos.linreg.run(0.03, 10, 0.5, num_epochs=3)  # the epochs slider: a prefix
+    assert row.loss[: len(shorter.loss[0])] == pytest.approx(shorter.loss[0].tolist(), rel=1e-3)
+
+
+def test_every_slider_position_picks_a_different_run():
+    grid = demos.linreg.grid().set_index(["lr", "batch_size", "noise"])
+    base = (0.03, 10, 0.5)
+    assert grid.loc[base].loss != grid.loc[(0.1, 10, 0.5)].loss
+    assert grid.loc[base].loss != grid.loc[(0.03, 20, 0.5)].loss
+    assert grid.loc[base].loss != grid.loc[(0.03, 10, 1.0)].loss
+
+
+def test_a_changed_declaration_changes_panel_twin_and_grid(monkeypatch):
+    """Adding a value to a slider is one change: the live panel, the twin and the runs follow."""
+    old = demos.descent.SPACE["lr"]
+    new = dataclasses.replace(old, values=tuple(sorted((*old.values, 0.25))))
+    monkeypatch.setattr(demos.descent, "SPACE", Space(new))
+    panel = demos.descent.panel()
+    assert (("0.25", 0.25) in panel.controls["lr"].options) and len(new.values) == len(
+        old.values
+    ) + 1
+    panel.controls["lr"].value = 0.25
+    assert panel.figure.axes[0].get_title() == "after 40 steps: x = " + format(
+        float(training.descend_1d(0.25).xs[-1]), ".3g"
+    )
+    twin = demos.descent.twin()
+    check_twin_spec(twin, demos.descent.SPACE)
+    rows = [r for ds in twin.spec["datasets"].values() for r in ds if r.get("lr") == 0.25]
+    assert len(rows) == 1
+    assert rows[0]["x"] == pytest.approx(training.descend_1d(0.25).xs.tolist(), rel=1e-4)
+
+
+def test_space_declarations_are_checked():
+    with pytest.raises(ValueError, match=r"default 0\.5 is not one of"):
+        Slider("lr", "learning rate", (0.1, 1.0), 0.5)
+    with pytest.raises(ValueError, match="increasing"):
+        Slider("lr", "learning rate", (1.0, 0.1), 1.0)
+    with pytest.raises(ValueError, match="slider names must differ"):
+        Space(Slider("a", "a", (1, 2), 1), Slider("a", "b", (1, 2), 1))
+    space = Space(Slider("a", "a", (1, 2, 3), 1), Slider("k", "k", (1, 2), 2, prefix=True))
+    assert list(space.combinations()) == [{"a": 1, "k": 2}, {"a": 2, "k": 2}, {"a": 3, "k": 2}]
+
+
+def test_descent_gradient_matches_autograd_and_diverges_cleanly():
     x = torch.tensor([-3.0, 0.5, 7.0], requires_grad=True)
-    demos.parabola(x).sum().backward()
-    assert torch.allclose(x.grad, demos.parabola_grad(x.detach()))
-    assert demos.descend_1d(0.2).xs[-1].abs() < 1e-6
-    assert demos.descend_1d(0.9).xs[1] == pytest.approx(-8.0)  # oscillates around 0
-    run = demos.descend_1d(3.0)
-    assert run.diverged_at is not None and torch.isfinite(run.xs).all()
+    models.parabola(x).sum().backward()
+    assert torch.allclose(x.grad, models.parabola_grad(x.detach()))
+    assert demos.descent.run(0.2).xs[-1].abs() < 1e-6
+    assert demos.descent.run(0.9).xs[1] == pytest.approx(-8.0)  # oscillates around 0
+    run = demos.descent.run(3.0)
+    assert run.diverged_at > 0 and torch.isfinite(run.xs).all()
     with pytest.raises(ValueError, match="lr must be a finite number > 0, got 0"):
-        demos.descend_1d(0)
+        training.descend_1d(0)
 
 
 def test_surface_paths_reach_the_least_squares_fit_and_reject_bad_batch():
-    x, Y = demos.line_data([2.0], seed=0)
-    w, b = training.models.closed_form(x, Y)
-    runs = demos.run_surface_paths(0.005, 100, 2.0, num_epochs=20)
-    assert runs.params.shape[-1] == 2 and runs.diverged_at[0] == -1
-    runs = demos.run_surface_paths(0.01, 1, 2.0, num_epochs=20)
+    x, Y = data.line_data([2.0], seed=0)
+    w, b = models.closed_form(x, Y)
+    runs = demos.surface.run(0.003, 100, 2.0)
+    assert runs.params.shape[-1] == 2 and runs.diverged_at[0] == 0
+    runs = demos.surface.run(0.01, 1, 2.0)
     assert abs(runs.params[0, -1, 0] - w.item()) < 0.2  # w converges; b is the slow direction
     with pytest.raises(ValueError, match="batch_size must be between 1 and 100, got 101"):
-        demos.run_surface_paths(0.01, 101, 2.0)
-    surface = demos.loss_surface(x, Y[:, 0], torch.tensor([w.item()]), torch.tensor([b.item()]))
+        demos.surface.run(0.01, 101, 2.0)
+    surface = models.loss_surface(x, Y[:, 0], torch.tensor([w.item()]), torch.tensor([b.item()]))
     resid = ((x * w + b - Y) ** 2).mean() / 2
     assert surface.item() == pytest.approx(resid.item(), rel=1e-5)
 
@@ -146,32 +223,24 @@ def small_fashion():
 def test_softmax_demo_trains_for_real_and_panel_redraws(small_fashion):
     train, test = small_fashion
     assert len(train.y) == 1100 and torch.bincount(train.y).tolist() == [110] * 10
-    history = demos.run_softmax(train, test, 0.1, 32, 3)
+    history = demos.softmax.run(train, test, 0.1, 128, 3)
     assert len(history.test_acc) == 3 and history.test_acc[-1] > 0.5  # far above chance (0.1)
-    panel = widgets.softmax_panel(train, test)
+    panel = demos.softmax.panel(train, test)
     before = panel.image.value
     panel.controls["num_epochs"].value = 2
     assert panel.image.value != before and "1,100 training images" in panel.message.value
-    with pytest.raises(ValueError, match="batch_size must be between 1 and 1100, got 2048"):
-        demos.run_softmax(train, test, 0.1, 2048, 1)
+    with pytest.raises(ValueError, match="batch_size must be between 128 and 1024, got 2048"):
+        demos.softmax.run(train, test, 0.1, 2048, 1)
 
 
-def test_softmax_twin_has_every_run_and_an_epoch_slider(small_fashion):
-    chart = widgets.softmax_twin(*small_fashion)
-    names = [p["name"] for p in chart.spec["params"]]
-    assert names == ["p_log10_lr", "p_log2_batch", "p_epochs"]
-    rows = spec_data(chart)
-    grid = demos.SoftmaxGrid()
-    assert len(rows) == len(grid.log10_lrs) * len(grid.log2_batch_sizes)
-    assert all(len(r["test_acc"]) == grid.num_epochs for r in rows if not r["diverged_at"])
-
-
-def test_mlp_twin_has_every_run_and_an_epoch_slider(small_fashion):
-    chart = widgets.mlp_twin(*small_fashion)
-    assert [p["name"] for p in chart.spec["params"]] == ["p_log2_hiddens", "p_log10_lr", "p_epochs"]
-    grid = demos.MLPGrid()
-    rows = spec_data(chart)
-    assert len(rows) == len(grid.log2_hiddens) * len(grid.log10_lrs)
-    assert {(r["log2_hiddens"], r["log10_lr"]) for r in rows} == {
-        (h, k) for h in grid.log2_hiddens for k in grid.log10_lrs
-    }
+@pytest.mark.parametrize("demo", [demos.softmax, demos.mlp], ids=["softmax", "mlp"])
+def test_classifier_twins_hold_every_run_and_an_epoch_slider(demo, small_fashion):
+    chart = demo.twin(*small_fashion)
+    check_twin_spec(chart, demo.SPACE)
+    rows = [r for ds in chart.spec["datasets"].values() for r in ds if "test_acc" in r]
+    names = [s.name for s in static.grid_sliders(demo.SPACE)]
+    assert sorted(tuple(r[n] for n in names) for r in rows) == sorted(
+        tuple(c[n] for n in names) for c in demo.SPACE.combinations()
+    )
+    epochs = demo.SPACE["num_epochs"].high
+    assert all(len(r["test_acc"]) == epochs for r in rows if not r["diverged_at"])

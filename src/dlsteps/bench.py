@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import torch
 
-from dlsteps import data, demos, training, widgets
+from dlsteps import data, demos, models, static, training
 
 
 def _quantile(times: list[float], q: float) -> float:
@@ -25,16 +25,18 @@ def slider_latency(samples: int = 40, seed: int = 0) -> dict[str, float]:
     Each sample sets learning rate, batch size and noise to random slider positions at once and
     times the final change, which reruns 3 epochs on 1,000 examples and redraws the figure.
     """
-    panel = widgets.linreg_panel()
+    panel = demos.linreg.panel()
+    space = demos.linreg.SPACE
     rng = random.Random(seed)
     lr, bs, noise = (panel.controls[k] for k in ("lr", "batch_size", "noise"))
     times = []
     for _ in range(samples):
         with lr.hold_trait_notifications(), bs.hold_trait_notifications():
-            lr.value = 10 ** rng.choice([k / 4 for k in range(-12, 5)])
-            bs.value = rng.choice(bs.options)
+            lr.value = rng.choice(space["lr"].values)
+            bs.value = rng.choice(space["batch_size"].values)
         start = time.perf_counter()
-        noise.value = round(rng.uniform(0, 2), 2) + 0.001  # always a change: one timed redraw
+        others = [v for v in space["noise"].values if v != noise.value]
+        noise.value = rng.choice(others)  # always a change: one timed redraw
         times.append(time.perf_counter() - start)
     return {"median_ms": 1e3 * statistics.median(times), "p90_ms": 1e3 * _quantile(times, 0.9)}
 
@@ -43,20 +45,20 @@ def static_grids() -> dict[str, dict[str, tuple[float, int]]]:
     """Per page, per static twin: seconds to compute it from real runs, and its bytes."""
     train, test = data.load_fashion_mnist(standardize=True)
     train, test = data.class_subset(train, 300), data.class_subset(test, 200)  # as the chapters
-    pages: dict[str, dict[str, Callable[[], widgets.StaticChart]]] = {
-        "linear-regression": {"lr x batch x noise": widgets.linreg_twin},
+    pages: dict[str, dict[str, Callable[[], static.StaticChart]]] = {
+        "linear-regression": {"lr x batch x noise x epochs": demos.linreg.twin},
         "gradient-descent": {
-            "1-D descent (lr)": widgets.descent_twin,
-            "loss surface (lr x batch x noise)": widgets.surface_twin,
+            "1-D descent (lr)": demos.descent.twin,
+            "loss surface (lr x batch x noise)": demos.surface.twin,
         },
         "normal-and-losses": {
-            "normal density (mu x sigma)": widgets.normal_twin,
-            "robust fits (count x size x delta)": widgets.robust_twin,
+            "normal density (mu x sigma)": demos.normal.twin,
+            "robust fits (count x size x delta)": demos.robust.twin,
         },
-        "softmax-regression": {"lr x batch x epochs": lambda: widgets.softmax_twin(train, test)},
+        "softmax-regression": {"lr x batch x epochs": lambda: demos.softmax.twin(train, test)},
         "multilayer-perceptrons": {
-            "gradients (range x depth)": widgets.gradient_twin,
-            "hidden x lr x epochs": lambda: widgets.mlp_twin(train, test),
+            "gradients (range x depth)": demos.gradients.twin,
+            "hidden x lr x epochs": lambda: demos.mlp.twin(train, test),
         },
     }
     out: dict[str, dict[str, tuple[float, int]]] = {}
@@ -90,8 +92,8 @@ def reading_speed(loader_passes: int = 3, memory_passes: int = 5) -> dict[str, f
 def softmax_epochs(epochs: int = 5) -> dict[str, float]:
     """Concise softmax regression, batch 256: median epoch from memory vs one DataLoader epoch."""
     train, test = data.load_fashion_mnist()
-    net = demos.softmax_net(seed=0)
-    history = demos.fit_sgd(net, train, test, 0.1, 256, epochs)
+    net = models.softmax_net(seed=0)
+    history = training.fit_sgd(net, train, test, 0.1, 256, epochs)
     loss_fn, opt = torch.nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1)
     loader_timer = training.Timer()
     with warnings.catch_warnings():  # 4 workers on 2 cores: torch warns, we compare anyway
@@ -110,7 +112,7 @@ def softmax_epochs(epochs: int = 5) -> dict[str, float]:
 def mlp_epochs(epochs: int = 5) -> float:
     """Median seconds of one training epoch of the 784-256-10 MLP at batch size 256 (SGD)."""
     train, test = data.load_fashion_mnist(standardize=True)
-    history = demos.fit_sgd(demos.mlp_net(256, seed=0), train, test, 0.1, 256, epochs)
+    history = training.fit_sgd(models.mlp_net(256, seed=0), train, test, 0.1, 256, epochs)
     return statistics.median(history.epoch_seconds)
 
 
@@ -121,11 +123,11 @@ def classifier_panel_latency() -> dict[str, float]:
     train, test = data.class_subset(train, 300), data.class_subset(test, 200)
     out = {}
     for name, panel, key in (
-        ("softmax", widgets.softmax_panel(train, test), "batch_size"),
-        ("mlp", widgets.mlp_panel(train, test), "num_hiddens"),
+        ("softmax", demos.softmax.panel(train, test), "batch_size"),
+        ("mlp", demos.mlp.panel(train, test), "num_hiddens"),
     ):
         control, times = panel.controls[key], []
-        for option in control.options:
+        for _label, option in control.options:
             if option == control.value:
                 continue
             start = time.perf_counter()

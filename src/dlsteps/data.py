@@ -17,17 +17,43 @@ def synthetic_linear(
     w: Sequence[float] | torch.Tensor,
     b: float,
     num_examples: int,
-    noise: float = 0.01,
+    noise: float | Sequence[float] = 0.01,
     *,
     generator: torch.Generator,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Draw X ~ N(0, 1) of shape (n, d) and y = Xw + b + N(0, noise²) of shape (n, 1)."""
+    """Draw X ~ N(0, 1) of shape (n, d) and y = Xw + b + N(0, noise²) of shape (n, 1).
+
+    With a list of noise levels, y has one column per level, (n, len(noise)): every column
+    shares X and the same standard-normal draws, scaled by its σ, so that changing the noise
+    changes only the noise, not the sample.
+    """
     _checks.int_in_range("num_examples", num_examples, 1)
-    noise = _checks.non_negative_finite("noise", noise)
+    noises = [noise] if isinstance(noise, int | float) else list(noise)
+    if not noises:
+        raise ValueError("noise must be a number or a non-empty list of numbers, got []")
+    for sigma in noises:
+        _checks.non_negative_finite("noise", sigma)
     w = torch.as_tensor(w, dtype=torch.float32).reshape(-1, 1)  # (d, 1)
     X = torch.randn(num_examples, w.shape[0], generator=generator)  # (n, d)
     eps = torch.randn(num_examples, 1, generator=generator)  # (n, 1)
-    return X, X @ w + b + noise * eps
+    return X, X @ w + b + eps * torch.tensor(noises, dtype=torch.float32)  # (n, G)
+
+
+# The line of the loss-surface and robust-regression examples: y = 2x + 5 on x in [0, 15].
+LINE_W, LINE_B, LINE_N, LINE_X_MAX = 2.0, 5.0, 100, 15.0
+
+
+def line_data(
+    noises: Sequence[float], *, seed: int, num_examples: int = LINE_N
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """x ~ U[0, 15] of shape (n, 1) and Y = 2x + 5 + σ·ε of shape (n, len(noises))."""
+    _checks.int_in_range("num_examples", num_examples, 1)
+    for sigma in noises:
+        _checks.non_negative_finite("noise", sigma)
+    gen = torch.Generator().manual_seed(seed)
+    x = LINE_X_MAX * torch.rand(num_examples, 1, generator=gen)  # (n, 1)
+    eps = torch.randn(num_examples, 1, generator=gen)  # (n, 1)
+    return x, LINE_W * x + LINE_B + eps * torch.tensor(list(noises), dtype=torch.float32)
 
 
 def minibatches(
@@ -249,3 +275,14 @@ def add_outliers(
     y_out = y.clone()
     y_out[idx] += size
     return y_out, idx
+
+
+def outlier_data(
+    count: int, size: float, *, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The line data with noise σ = 1 and ``count`` labels shifted up by ``size``: x, y, indices."""
+    x, y = line_data([1.0], seed=seed)
+    y_out, idx = add_outliers(
+        y[:, 0], count, size, generator=torch.Generator().manual_seed(seed + 1)
+    )
+    return x[:, 0], y_out, idx

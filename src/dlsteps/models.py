@@ -4,6 +4,7 @@ import math
 from collections.abc import Iterable
 
 import torch
+from torch import nn
 
 from dlsteps import _checks
 
@@ -52,13 +53,13 @@ def closed_form(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.T
 # --- Classification -----------------------------------------------------------------------------
 
 
-def check_labels(y: torch.Tensor, num_classes: int) -> None:
-    """Labels must be integer class indices in [0, num_classes - 1]."""
+def check_labels(y: torch.Tensor, num_classes: int, name: str = "y") -> None:
+    """Labels must be integer class indices in [0, num_classes - 1]; errors name ``name``."""
     if y.dtype.is_floating_point or y.dtype == torch.bool:
-        raise ValueError(f"y must hold integer class indices, got dtype {y.dtype}")
+        raise ValueError(f"{name} must hold integer class indices, got dtype {y.dtype}")
     if y.numel() and (y.min() < 0 or y.max() >= num_classes):
         raise ValueError(
-            f"y must be class indices in [0, {num_classes - 1}], "
+            f"{name} must be class indices in [0, {num_classes - 1}], "
             f"got values from {y.min().item()} to {y.max().item()}"
         )
 
@@ -196,3 +197,131 @@ def huber(y_hat: torch.Tensor, y: torch.Tensor, delta: float = 1.0) -> torch.Ten
 
 
 REGRESSION_LOSSES = {"L2": squared_error, "L1": absolute_error, "Huber": huber}
+
+
+def loss_surface(
+    x: torch.Tensor, y: torch.Tensor, ws: torch.Tensor, bs: torch.Tensor
+) -> torch.Tensor:
+    """½ mean squared error of y ≈ w·x + b on a grid: (len(bs), len(ws))."""
+    pred = ws[None, :, None] * x.reshape(1, 1, -1) + bs[:, None, None]  # (B, W, n)
+    return ((pred - y.reshape(1, 1, -1)) ** 2).mean(-1) / 2
+
+
+def robust_fit(
+    x: torch.Tensor,
+    Y: torch.Tensor,
+    loss: str,
+    delta: float | torch.Tensor = 1.0,
+    *,
+    iterations: int = 100,
+) -> torch.Tensor:
+    """Fit y ≈ w·x + b to each column of Y (n, G) by minimising the mean ``loss``; (G, 2) [w, b].
+
+    Iteratively reweighted least squares: each step solves a weighted least-squares problem with
+    weights that make its quadratic match the loss at the current residuals (1 for L2,
+    1/|r| for L1, min(1, δ/|r|) for Huber). A test checks the result against gradient descent.
+    """
+    if loss not in REGRESSION_LOSSES:
+        raise ValueError(f"loss must be one of {sorted(REGRESSION_LOSSES)}, got {loss!r}")
+    _checks.int_in_range("iterations", iterations, 1)
+    delta = torch.as_tensor(delta, dtype=torch.float64).expand(Y.shape[1])
+    if not (torch.isfinite(delta) & (delta > 0)).all():
+        raise ValueError(f"delta must be a finite number > 0, got {delta.min().item()}")
+    x64 = x.reshape(-1, 1).double()  # (n, 1)
+    x2 = x64**2
+    X1 = torch.cat([x64, torch.ones_like(x64)], 1)  # (n, 2)
+    Y = Y.double()  # (n, G)
+    weights = torch.ones_like(Y)
+    for _ in range(1 if loss == "L2" else iterations):
+        # The weighted normal equations [[Σwx², Σwx], [Σwx, Σw]] θ = [Σwxy, Σwy], solved in
+        # closed form for all G fits at once (a 2×2 system: Cramer's rule).
+        sxx, sx, s1 = (weights * x2).sum(0), (weights * x64).sum(0), weights.sum(0)  # (G,)
+        sxy, sy = (weights * x64 * Y).sum(0), (weights * Y).sum(0)
+        det = sxx * s1 - sx**2
+        theta = torch.stack([(s1 * sxy - sx * sy) / det, (sxx * sy - sx * sxy) / det], 1)
+        r = (Y - X1 @ theta.T).abs().clamp_min(1e-9)  # (n, G)
+        weights = 1 / r if loss == "L1" else torch.clamp(delta / r, max=1.0)
+    return theta.float()
+
+
+# --- The models the chapters train with torch.nn (each chapter shows them in full) --------------
+
+
+def softmax_net(*, seed: int) -> nn.Sequential:
+    """Concise softmax regression, 784 -> 10, weights N(0, 0.01²) from ``seed``, bias 0."""
+    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    with torch.no_grad():
+        net[1].weight.copy_(
+            0.01 * torch.randn(10, 784, generator=torch.Generator().manual_seed(seed))
+        )
+        net[1].bias.zero_()
+    return net
+
+
+def mlp_net(num_hiddens: int, *, seed: int) -> nn.Sequential:
+    """Concise MLP 784 -> num_hiddens (ReLU) -> 10 with PyTorch's default initialisation.
+
+    ``nn.Linear`` draws its initial weights from the global random generator; the draw happens
+    inside ``torch.random.fork_rng``, seeded with ``seed``, so the reader's random state is the
+    same after the call as before it.
+    """
+    _checks.int_in_range("num_hiddens", num_hiddens, 1)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return nn.Sequential(
+            nn.Flatten(), nn.Linear(784, num_hiddens), nn.ReLU(), nn.Linear(num_hiddens, 10)
+        )
+
+
+# --- Probes of the 1-D descent and of deep stacks -----------------------------------------------
+
+
+def parabola(x: torch.Tensor) -> torch.Tensor:
+    """f(x) = x², the function of the 1-D gradient-descent demo."""
+    return x**2
+
+
+def parabola_grad(x: torch.Tensor) -> torch.Tensor:
+    """f'(x) = 2x, written by hand (a test checks it against autograd)."""
+    return 2 * x
+
+
+ACTIVATIONS = {"ReLU": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh}
+
+
+def gradient_norms(
+    activation: str,
+    depth: int,
+    input_range: float,
+    *,
+    width: int = 64,
+    num_examples: int = 64,
+    seed: int = 0,
+) -> torch.Tensor:
+    """Mean norm of ∂(sum of outputs)/∂(layer input) at each layer of a deep stack, (depth,).
+
+    The stack has ``depth`` layers, each a bias-free (width, width) weight matrix with entries
+    N(0, 1/width) followed by the activation; the ``num_examples`` inputs are uniform in
+    [-input_range, input_range]. Entry 0 is the gradient reaching the network's input, the last
+    entry that at the last layer's input. Saturating activations shrink the gradient at every
+    layer it passes back through.
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    _checks.int_in_range("depth", depth, 1)
+    _checks.int_in_range("width", width, 1)
+    _checks.int_in_range("num_examples", num_examples, 1)
+    input_range = _checks.positive_finite("input_range", input_range)
+    gen = torch.Generator().manual_seed(seed)
+    H = input_range * (2 * torch.rand(num_examples, width, generator=gen) - 1)  # (examples, width)
+    inputs = []
+    for layer in range(depth):
+        if layer == 0:
+            H.requires_grad_()
+        else:
+            H.retain_grad()  # an intermediate result: keep its gradient for the measurement
+        inputs.append(H)
+        W = torch.randn(width, width, generator=gen) / width**0.5
+        H = ACTIVATIONS[activation](H @ W)
+    H.sum().backward()
+    return torch.stack([h.grad.norm(dim=1).mean() for h in inputs])

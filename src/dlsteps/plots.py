@@ -5,10 +5,11 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import torch
 from matplotlib.axes import Axes
 
-from dlsteps import demos, models
+from dlsteps import _checks, data, models
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (5.0, 3.5)) -> Axes:
@@ -102,7 +103,7 @@ def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=(1e-5, 1e4)) 
         xlim=(0, float(runs.epochs[-1])),
     )
     ax.grid(alpha=0.3)
-    if runs.diverged_at[g] >= 0:
+    if runs.diverged_at[g] > 0:
         divergence_note(ax, int(runs.diverged_at[g]))
     else:
         ax.set_title(f"final loss {float(loss[-1]):.4g}", fontsize=10)
@@ -110,7 +111,7 @@ def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=(1e-5, 1e4)) 
 
 
 def draw_descent(run, *, ax: Axes | None = None, xlim: float = 12.0) -> Axes:
-    """Draw f(x) = x² and the iterates of a ``demos.Descent1D`` run on it."""
+    """Draw f(x) = x² and the iterates of a ``training.Descent1D`` run on it."""
     ax = _axes(ax)
     grid = np.linspace(-xlim, xlim, 200)
     ax.plot(grid, grid**2, color="0.6", label="$f(x) = x^2$")
@@ -118,7 +119,7 @@ def draw_descent(run, *, ax: Axes | None = None, xlim: float = 12.0) -> Axes:
     ax.plot(xs, xs**2, "-o", color="C1", ms=4, label="iterates $x_k$")
     ax.set(xlim=(-xlim, xlim), ylim=(-5, xlim**2 * 1.05), xlabel="x", ylabel="f(x)")
     ax.legend(loc="upper center")
-    if run.diverged_at is not None:
+    if run.diverged_at:
         divergence_note(ax, run.diverged_at)
     else:
         ax.set_title(f"after {len(xs) - 1} steps: x = {xs[-1]:.3g}", fontsize=10)
@@ -137,7 +138,7 @@ def draw_surface_paths(
     """Contours of the ½ MSE over (w, b) and, per label, the path of an ``SGDRuns`` (run 0)."""
     ax = _axes(ax, (6.0, 4.5))
     ws, bs = torch.linspace(*w_range, 120), torch.linspace(*b_range, 120)
-    surface = demos.loss_surface(x, y, ws, bs)
+    surface = models.loss_surface(x, y, ws, bs)
     levels = np.geomspace(max(float(surface.min()), 1e-2), float(surface.max()), 14)
     ax.contour(
         ws.numpy(), bs.numpy(), surface.numpy(), levels=levels, cmap="viridis_r", linewidths=0.8
@@ -145,10 +146,10 @@ def draw_surface_paths(
     for (label, runs), color in zip(paths.items(), ["C3", "C1", "C0", "C2"], strict=False):
         path = runs.params[0][torch.isfinite(runs.loss[0])].numpy()
         suffix = (
-            f" (diverged at step {int(runs.diverged_at[0])})" if runs.diverged_at[0] >= 0 else ""
+            f" (diverged at step {int(runs.diverged_at[0])})" if runs.diverged_at[0] > 0 else ""
         )
         ax.plot(path[:, 0], path[:, 1], "-o", ms=2, lw=1.2, color=color, label=label + suffix)
-    ax.plot([demos.LINE_W], [demos.LINE_B], "k*", ms=12, label="true (w, b)")
+    ax.plot([data.LINE_W], [data.LINE_B], "k*", ms=12, label="true (w, b)")
     ax.set(xlim=w_range, ylim=b_range, xlabel="weight w", ylabel="bias b")
     ax.legend(fontsize=8, loc="upper right")
     return ax
@@ -195,7 +196,7 @@ def plot_history(history, *, ax: Axes | None = None, title: str | None = None) -
     ax.set(xlabel="epoch", ylim=(0, top * 1.05), title=title)
     ax.grid(alpha=0.3)
     ax.legend()
-    if history.diverged_at is not None:
+    if history.diverged_at:
         divergence_note(ax, history.diverged_at)
     return ax
 
@@ -221,8 +222,29 @@ def draw_confusion(cm: torch.Tensor, classes: Sequence[str], *, ax: Axes | None 
     return ax
 
 
+def activation_curves(x_max: float = 8.0, points: int = 401) -> pd.DataFrame:
+    """Each activation and its derivative (by autograd) on [-x_max, x_max]; long format."""
+    _checks.positive_finite("x_max", x_max)
+    _checks.int_in_range("points", points, 2)
+    rows = []
+    for name, fn in models.ACTIVATIONS.items():
+        x = torch.linspace(-x_max, x_max, points, requires_grad=True)
+        fn(x).sum().backward()
+        rows.append(
+            pd.DataFrame(
+                {
+                    "activation": name,
+                    "x": x.detach().numpy(),
+                    "value": fn(x.detach()).numpy(),
+                    "derivative": x.grad.numpy(),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
 def draw_activations(curves, *, axes: np.ndarray | None = None) -> np.ndarray:
-    """One panel per activation: the function and its autograd derivative (``demos`` format)."""
+    """One panel per activation: the function and its derivative (``activation_curves``)."""
     names = list(dict.fromkeys(curves["activation"]))
     if axes is None:
         _, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3), layout="constrained")
@@ -276,10 +298,10 @@ def draw_robust_fits(
     mask[outliers] = True
     ax.scatter(x[~mask], y[~mask], s=10, color="0.5", label="data")
     ax.scatter(x[mask], y[mask], s=14, color="C3", label="outliers")
-    grid = torch.tensor([0.0, 15.0])
+    grid = torch.tensor([0.0, data.LINE_X_MAX])
     for (name, (w, b)), style in zip(fits.items(), ["-", "--", ":"], strict=False):
         ax.plot(grid, w * grid + b, style, lw=2, label=f"{name}: w = {w:.2f}, b = {b:.2f}")
-    ax.plot(grid, demos.LINE_W * grid + demos.LINE_B, color="k", lw=0.8, label="true line")
-    ax.set(xlabel="x", ylabel="y", xlim=(0, 15))
+    ax.plot(grid, data.LINE_W * grid + data.LINE_B, color="k", lw=0.8, label="true line")
+    ax.set(xlabel="x", ylabel="y", xlim=(0, data.LINE_X_MAX))
     ax.legend(fontsize=8, loc="upper left")
     return ax

@@ -1,4 +1,9 @@
-"""Training loops. Each returns its history and never draws; plotting lives in ``plots``."""
+"""Training loops. Each returns its history and never draws; plotting lives in ``plots``.
+
+Divergence is a result, not an exception: a loop whose loss turns inf/NaN stops and records the
+1-based step at which it happened in ``diverged_at``; ``diverged_at == 0`` means the run never
+diverged. Every record in the package uses this one marker.
+"""
 
 import math
 import time
@@ -54,7 +59,7 @@ class LinRegFit:
     w: torch.Tensor  # (d, 1)
     b: torch.Tensor  # (1,)
     epoch_losses: list[float] = field(default_factory=list)  # mean training loss after each epoch
-    diverged_at: int | None = None  # the SGD step (1-based) at which the loss became inf/NaN
+    diverged_at: int = 0  # the SGD step (1-based) whose loss was inf/NaN; 0: never
 
 
 def _check_fit_args(X: torch.Tensor, y: torch.Tensor, config: SGDConfig) -> None:
@@ -88,7 +93,12 @@ def fit_linreg(
 def fit_linreg_concise(
     X: torch.Tensor, y: torch.Tensor, config: SGDConfig, *, seed: int, progress: bool = True
 ) -> LinRegFit:
-    """The same fit with ``DataLoader``, ``nn.Linear``, ``nn.MSELoss`` and ``torch.optim.SGD``."""
+    """The same fit with ``DataLoader``, ``nn.Linear``, ``nn.MSELoss`` and ``torch.optim.SGD``.
+
+    It trains on ``nn.MSELoss`` (the mean of squares, twice fit_linreg's ½ squared loss, so its
+    steps are twice as large at the same lr) but records ½ MSE in ``epoch_losses``, the same
+    quantity as fit_linreg.
+    """
     _check_fit_args(X, y, config)
     gen = torch.Generator().manual_seed(seed)
     loader = torch.utils.data.DataLoader(
@@ -113,10 +123,10 @@ def fit_linreg_concise(
             opt.zero_grad()
             loss.backward()
             opt.step()
-        if fit.diverged_at is not None:
+        if fit.diverged_at:
             break
-        with torch.no_grad():
-            fit.epoch_losses.append(loss_fn(net(X), y.reshape(-1, 1)).item())
+        with torch.no_grad():  # ½ MSE, the quantity fit_linreg records, so the two compare
+            fit.epoch_losses.append(loss_fn(net(X), y.reshape(-1, 1)).item() / 2)
     fit.w, fit.b = net.weight.detach().T.clone(), net.bias.detach().clone()  # (1, d) -> (d, 1)
     return fit
 
@@ -128,7 +138,7 @@ class SGDRuns:
     epochs: torch.Tensor  # (K,) epoch coordinate of each record, 0 = before training
     loss: torch.Tensor  # (G, K) mean ½ squared loss on the full data; NaN once diverged
     params: torch.Tensor  # (G, K, d + 1) [w..., b] at each record; NaN once diverged
-    diverged_at: torch.Tensor  # (G,) SGD step (1-based) whose loss was inf/NaN, -1 if none
+    diverged_at: torch.Tensor  # (G,) SGD step (1-based) whose loss was inf/NaN, 0 if none
 
 
 def sgd_linreg_runs(
@@ -173,12 +183,12 @@ def sgd_linreg_runs(
         records_at.setdefault(j * steps_per_epoch // records_per_epoch, []).append(j)
     loss = torch.empty(G, K, dtype=X.dtype, device=X.device)
     params = torch.empty(G, K, d + 1, dtype=X.dtype, device=X.device)
-    diverged_at = torch.full((G,), -1, dtype=torch.long, device=X.device)
+    diverged_at = torch.zeros(G, dtype=torch.long, device=X.device)
 
     def record(step: int) -> None:
         if step not in records_at:
             return
-        dead = diverged_at >= 0
+        dead = diverged_at > 0
         full = ((X1 @ theta - Y) ** 2).mean(0) / 2  # (G,)
         for j in records_at[step]:
             loss[:, j] = torch.where(dead, math.nan, full)
@@ -193,9 +203,9 @@ def sgd_linreg_runs(
             step += 1
             Xb = X1_epoch[start : start + batch_size]  # (B, d + 1)
             r = Xb @ theta - Y_epoch[start : start + batch_size]  # residuals (B, G)
-            bad = ~torch.isfinite((r * r).sum(0)) & (diverged_at < 0)
+            bad = ~torch.isfinite((r * r).sum(0)) & (diverged_at == 0)
             diverged_at = torch.where(bad, step, diverged_at)
-            rate = torch.where(diverged_at < 0, lrs, 0.0)  # diverged runs stop (and turn NaN)
+            rate = torch.where(diverged_at == 0, lrs, 0.0)  # diverged runs stop (and turn NaN)
             theta = theta - rate * (Xb.T @ r) / Xb.shape[0]  # gradient (d + 1, G)
             record(step)
     return SGDRuns(
@@ -240,7 +250,7 @@ class History:
     train_acc: list[float] = field(default_factory=list)  # likewise, while the model trained
     test_acc: list[float] = field(default_factory=list)  # after each epoch
     epoch_seconds: list[float] = field(default_factory=list)  # training time, evaluation aside
-    diverged_at: int | None = None  # the SGD step whose loss was inf/NaN
+    diverged_at: int = 0  # the SGD step (1-based) whose loss was inf/NaN; 0: never
 
 
 @torch.no_grad()
@@ -250,11 +260,25 @@ def evaluate(
     y: torch.Tensor,
     batch_size: int = 4096,
 ) -> float:
-    """Accuracy of ``net`` on (X, y), computed in large batches without gradients."""
+    """Accuracy of ``net`` on (X, y), in large batches, without gradients, in eval mode.
+
+    A ``nn.Module`` is switched to ``eval()`` (dropout off, batch norm frozen) for the
+    measurement and put back into the mode it was in.
+    """
+    if len(X) == 0:
+        raise ValueError("X must hold at least one example, got 0 rows")
+    if len(y) != len(X):
+        raise ValueError(f"y must have {len(X)} rows to match X, got shape {tuple(y.shape)}")
+    _checks.int_in_range("batch_size", batch_size, 1)
+    was_training = isinstance(net, nn.Module) and net.training
+    if was_training:
+        net.eval()
     correct = sum(
         (net(X[i : i + batch_size]).argmax(-1) == y[i : i + batch_size]).sum().item()
         for i in range(0, len(X), batch_size)
     )
+    if was_training:
+        net.train()
     return correct / len(X)
 
 
@@ -269,39 +293,114 @@ def fit_classifier(
     seed: int = 0,
     progress: bool = True,
 ) -> History:
-    """Train ``net`` with minibatches of ``train``; evaluate on ``test`` after every epoch."""
+    """Train ``net`` with minibatches of ``train``; evaluate on ``test`` after every epoch.
+
+    The optimizer must start at ``config.lr``. With ``schedule="constant"`` its learning rate is
+    never touched, so a scheduler of the caller's own keeps working; with ``"cosine"`` it is set
+    before every step and put back to ``config.lr`` at the end. A ``nn.Module`` trains in
+    ``train()`` mode and is evaluated in ``eval()`` mode.
+    """
     _checks.int_in_range("batch_size", config.batch_size, 1, len(train.X))
-    models.check_labels(train.y, int(train.y.max()) + 1)
+    for group in optimizer.param_groups:
+        if group["lr"] != config.lr:
+            raise ValueError(f"optimizer lr must equal config.lr = {config.lr}, got {group['lr']}")
     gen, history = torch.Generator().manual_seed(seed), History()
     total = config.num_epochs * math.ceil(len(train.X) / config.batch_size)
     step = 0
-    for _ in tqdm(range(config.num_epochs), desc="epochs", disable=not progress):
-        start, losses, accs = time.perf_counter(), [], []
-        for X, y in data.minibatches(train.X, train.y, config.batch_size, generator=gen):
+    try:
+        for _ in tqdm(range(config.num_epochs), desc="epochs", disable=not progress):
+            if isinstance(net, nn.Module):
+                net.train()
+            start, losses, accs = time.perf_counter(), [], []
+            for X, y in data.minibatches(train.X, train.y, config.batch_size, generator=gen):
+                if config.schedule != "constant":
+                    for group in optimizer.param_groups:
+                        group["lr"] = config.lr_at(step, total)
+                step += 1
+                logits = net(X)
+                if step == 1:  # the labels must fit the number of logits the net outputs
+                    models.check_labels(train.y, logits.shape[-1], "train.y")
+                    models.check_labels(test.y, logits.shape[-1], "test.y")
+                loss = loss_fn(logits, y)
+                if not torch.isfinite(loss):
+                    history.diverged_at = step
+                    return history
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                losses.append(loss.detach())
+                accs.append((logits.argmax(-1) == y).float().mean())
+            history.epoch_seconds.append(time.perf_counter() - start)
+            history.train_loss.append(torch.stack(losses).mean().item())
+            history.train_acc.append(torch.stack(accs).mean().item())
+            history.test_acc.append(evaluate(net, test.X, test.y))
+    finally:
+        if config.schedule != "constant":
             for group in optimizer.param_groups:
-                group["lr"] = config.lr_at(step, total)
-            step += 1
-            logits = net(X)
-            loss = loss_fn(logits, y)
-            if not torch.isfinite(loss):
-                history.diverged_at = step
-                return history
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.detach())
-            accs.append((logits.argmax(-1) == y).float().mean())
-        history.epoch_seconds.append(time.perf_counter() - start)
-        history.train_loss.append(torch.stack(losses).mean().item())
-        history.train_acc.append(torch.stack(accs).mean().item())
-        history.test_acc.append(evaluate(net, test.X, test.y))
+                group["lr"] = config.lr
     return history
+
+
+def fit_sgd(
+    net: nn.Module,
+    train: "data.ImageSplit",
+    test: "data.ImageSplit",
+    lr: float,
+    batch_size: int,
+    num_epochs: int,
+    *,
+    seed: int = 0,
+) -> History:
+    """Plain minibatch SGD (constant lr) on ``nn.CrossEntropyLoss``, without a progress bar."""
+    config = ClassifierConfig(lr=lr, batch_size=batch_size, num_epochs=num_epochs)
+    return fit_classifier(
+        net,
+        torch.optim.SGD(net.parameters(), lr=config.lr),
+        train,
+        test,
+        config,
+        loss_fn=nn.CrossEntropyLoss(),
+        seed=seed,
+        progress=False,
+    )
 
 
 def confusion_matrix(pred: torch.Tensor, y: torch.Tensor, num_classes: int) -> torch.Tensor:
     """(true class, predicted class) counts as a (num_classes, num_classes) int64 tensor."""
-    models.check_labels(y, num_classes)
-    models.check_labels(pred, num_classes)
+    _checks.int_in_range("num_classes", num_classes, 1)
+    if pred.shape != y.shape or y.ndim != 1:
+        raise ValueError(
+            "pred and y must be 1-D of the same length, "
+            f"got {tuple(pred.shape)} and {tuple(y.shape)}"
+        )
+    models.check_labels(y, num_classes, "y")
+    models.check_labels(pred, num_classes, "pred")
     return torch.bincount(y * num_classes + pred, minlength=num_classes**2).reshape(
         num_classes, num_classes
     )
+
+
+# --- Gradient descent in one dimension ---------------------------------------------------------
+
+
+@dataclass
+class Descent1D:
+    """Iterates of gradient descent on f(x) = x²."""
+
+    xs: torch.Tensor  # (k + 1,) x_0 ... x_k; stops early once f(x) is inf/NaN
+    diverged_at: int = 0  # the step whose f(x) was no longer finite; 0: never
+
+
+def descend_1d(lr: float, *, x0: float = 10.0, num_steps: int = 40) -> Descent1D:
+    """Run x ← x − lr · f'(x) from x0 for ``num_steps`` steps (float32, like the models)."""
+    lr = _checks.positive_finite("lr", lr)
+    _checks.int_in_range("num_steps", num_steps, 1)
+    xs = [torch.tensor(float(x0))]
+    if not torch.isfinite(xs[0]):
+        raise ValueError(f"x0 must be a finite number, got {x0!r}")
+    for step in range(1, num_steps + 1):
+        x = xs[-1] - lr * models.parabola_grad(xs[-1])
+        if not torch.isfinite(models.parabola(x)):
+            return Descent1D(torch.stack(xs), step)
+        xs.append(x)
+    return Descent1D(torch.stack(xs))

@@ -1,0 +1,72 @@
+"""Gradients through a deep stack: how far each activation lets them travel back."""
+
+import altair as alt
+import pandas as pd
+import torch
+from matplotlib.axes import Axes
+
+from dlsteps import live, models, plots, static
+from dlsteps.space import Slider, Space
+
+WIDTH, NUM_INPUTS = 64, 64
+SPACE = Space(
+    Slider("input_range", "input range ±", (1.0, 2.0, 4.0, 8.0), 2.0),
+    Slider("depth", "depth", tuple(range(1, 21)), 10),
+)
+NOTE = (
+    f"Each layer: a {WIDTH}×{WIDTH} weight matrix (no bias), entries N(0, 1/{WIDTH}), then the "
+    f"activation; {NUM_INPUTS} random inputs."
+)
+
+
+def run(input_range: float, depth: int) -> dict[str, torch.Tensor]:
+    """The gradient norm at each layer's input, for every activation."""
+    SPACE.check(input_range=input_range, depth=depth)
+    return {
+        name: models.gradient_norms(name, depth, input_range, width=WIDTH, num_examples=NUM_INPUTS)
+        for name in models.ACTIVATIONS
+    }
+
+
+def draw(ax: Axes, input_range: float, depth: int) -> Axes:
+    return plots.draw_gradient_norms(run(input_range, depth), ax=ax)
+
+
+def grid() -> pd.DataFrame:
+    """One row per (input range, depth, activation, layer)."""
+    return pd.DataFrame(
+        [
+            {**combo, "activation": name, "layer": layer + 1, "norm": float(f"{v:.4g}")}
+            for combo in SPACE.combinations()
+            for name, norms in run(**combo).items()
+            for layer, v in enumerate(norms.tolist())
+        ]
+    )
+
+
+def panel() -> live.LivePanel:
+    return live.space_panel(SPACE, draw, NOTE)
+
+
+def twin() -> static.StaticChart:
+    lines = (
+        alt.Chart()
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "layer:Q",
+                scale=alt.Scale(domain=[1, SPACE["depth"].high]),
+                title="layer (1 = input)",
+            ),
+            y=alt.Y(
+                "norm:Q",
+                scale=alt.Scale(type="log", domain=[1e-12, 1e2], clamp=True),
+                title="gradient norm",
+            ),
+            color=alt.Color("activation:N"),
+        )
+    )
+    label = static.caption(SPACE.sliders).transform_filter(
+        "datum.layer == 1 && datum.activation == 'ReLU'"
+    )
+    return static.layered(SPACE, [lines, label], grid(), 400, 220)

@@ -1,0 +1,174 @@
+"""The static twin of a slider demo: an Altair chart whose bound sliders pick a precomputed run.
+
+It knows nothing about any one demo. Each slider of a declared ``Space`` becomes a range over
+the index of its values (so a logarithmic grid moves evenly); the chart picks the real value
+with that index, and its caption prints the real values the reader has chosen.
+"""
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+
+import altair as alt
+import pandas as pd
+
+from dlsteps.space import Slider, Space
+
+DIVERGED = "datum.diverged_at > 0"  # the one divergence marker: 0 means the run never diverged
+
+
+class StaticChart:
+    """Display a Vega-Lite chart as HTML drawn by the book's shared ``vega-bundle.js``.
+
+    Nothing is fetched: where that script is absent (Jupyter, Colab) the note stays in place,
+    and the live panel above it is the interactive version.
+    """
+
+    FALLBACK = "This precomputed demo draws in the HTML book; in a notebook use the live panel."
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        # An opaque background keeps the dark axis text readable in the book's dark mode.
+        self.spec = chart.configure(background="white", padding=8).to_dict()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        spec = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")
+        div = f"static-demo-{uuid.uuid5(uuid.NAMESPACE_OID, spec).hex[:12]}"
+        options = '{"actions": false, "renderer": "svg"}'
+        script = (
+            f'if (window.vegaEmbed) {{ vegaEmbed("#{div}", {spec}, {options})'
+            f'.catch(e => console.error("static demo {div}:", e)); }}'
+        )
+        return {
+            "text/html": f'<div id="{div}" class="static-demo"><p>{self.FALLBACK}</p>'
+            f"</div>\n<script>{script}</script>",
+            "text/plain": self.FALLBACK,
+        }
+
+
+def param(slider: Slider) -> alt.Parameter:
+    """The bound slider: a range over the index of the slider's values, at its default."""
+    return alt.param(
+        name=f"p_{slider.name}",
+        value=slider.values.index(slider.default),
+        bind=alt.binding_range(min=0, max=len(slider.values) - 1, step=1, name=f"{slider.label} "),
+    )
+
+
+def chosen(slider: Slider) -> str:
+    """A Vega expression for the real value the slider stands at."""
+    return f"{json.dumps(list(slider.values))}[p_{slider.name}]"
+
+
+def chosen_text(slider: Slider) -> str:
+    """A Vega expression for that value as the reader reads it: 'learning rate 0.03'."""
+    texts = json.dumps([slider.text(v) for v in slider.values], ensure_ascii=False)
+    return f"'{slider.label} ' + {texts}[p_{slider.name}]"
+
+
+def grid_sliders(space: Space) -> list[Slider]:
+    """The sliders that pick a run (a prefix slider only cuts the run short)."""
+    return [s for s in space.sliders if not s.prefix]
+
+
+def select(sliders: Sequence[Slider]) -> str:
+    """A Vega filter that keeps the one row matching every slider at once."""
+    return " && ".join(f"datum.{s.name} == {chosen(s)}" for s in sliders)
+
+
+def caption(
+    sliders: Sequence[Slider], extra: str = "''", base: alt.Chart | None = None
+) -> alt.Chart:
+    """A text layer at the chart's top left naming the chosen values, then ``extra``."""
+    text = " + ', ' + ".join(chosen_text(s) for s in sliders)
+    return (
+        (base or alt.Chart())
+        .transform_calculate(text=f"{text} + {extra}")
+        .mark_text(align="left", dx=5, dy=-8, fontSize=12)
+        .encode(text="text:N", x=alt.value(0), y=alt.value(0))
+    )
+
+
+def diverged(x: float, y: float, base: alt.Chart | None = None) -> alt.Chart:
+    """A text layer "diverged at step k", drawn only for a run that diverged."""
+    return (
+        (base or alt.Chart())
+        .transform_filter(DIVERGED)
+        .transform_calculate(text="'diverged at step ' + datum.diverged_at")
+        .mark_text(fontSize=18, color="#c0392b", fontWeight="bold")
+        .encode(text="text:N", x=alt.value(x), y=alt.value(y))
+    )
+
+
+def layered(
+    space: Space,
+    layers: Sequence[alt.Chart],
+    data: pd.DataFrame,
+    width: int,
+    height: int,
+    *,
+    filter: bool = True,
+) -> StaticChart:
+    """Layers over ``data`` with every slider bound; ``filter``: keep only the chosen run.
+
+    With ``filter=False`` the layers that show a run select it themselves (``select``), as
+    layers with data of their own (a fixed curve, a surface) must not be filtered.
+    """
+    chart = alt.layer(*layers, data=data).add_params(*(param(s) for s in space.sliders))
+    if filter:
+        chart = chart.transform_filter(select(grid_sliders(space)))
+    return StaticChart(chart.properties(width=width, height=height))
+
+
+def history_grid(
+    space: Space, run: Callable[..., object], train: object, test: object, *, seed: int = 0
+) -> pd.DataFrame:
+    """Every combination of ``space`` trained by ``run(train, test, **values)``, one row each."""
+    return pd.DataFrame(
+        [
+            history_row(run(train, test, **combo, seed=seed), **combo)
+            for combo in space.combinations()
+        ]
+    )
+
+
+def history_twin(
+    space: Space, run: Callable[..., object], train: object, test: object
+) -> StaticChart:
+    """Per-epoch classifier histories; the prefix slider (epochs) shows the first k epochs."""
+    runs = history_grid(space, run, train, test)
+    (epochs,) = [s for s in space.sliders if s.prefix]
+    shown = (
+        alt.Chart()
+        .transform_flatten(["train_loss", "train_acc", "test_acc"])
+        .transform_window(epoch="row_number()")
+        .transform_filter(f"datum.epoch <= {chosen(epochs)}")
+    )
+    curves = (
+        shown.transform_fold(["train_loss", "train_acc", "test_acc"], as_=["key", "value"])
+        .transform_calculate(curve="replace(replace(datum.key, '_acc', ' accuracy'), '_', ' ')")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("epoch:Q", scale=alt.Scale(domain=[epochs.low, epochs.high])),
+            y=alt.Y(
+                "value:Q", scale=alt.Scale(domain=[0, 1.2], clamp=True), title="loss / accuracy"
+            ),
+            color=alt.Color("curve:N", title=None),
+        )
+    )
+    label = caption(
+        grid_sliders(space),
+        "': test accuracy ' + format(datum.test_acc, '.3f') + ' after ' + datum.epoch + ' epochs'",
+        base=shown.transform_filter(f"datum.epoch == {chosen(epochs)}"),
+    )
+    return layered(space, [curves, label, diverged(200, 110)], runs, 400, 220)
+
+
+def history_row(history, **slider_values: float) -> dict[str, object]:
+    """One grid row: the slider values of a run and its per-epoch ``training.History``, rounded."""
+    return {
+        **slider_values,
+        "train_loss": [round(v, 4) for v in history.train_loss],
+        "train_acc": [round(v, 4) for v in history.train_acc],
+        "test_acc": [round(v, 4) for v in history.test_acc],
+        "diverged_at": history.diverged_at,
+    }
