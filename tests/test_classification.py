@@ -236,9 +236,9 @@ def test_training_runs_in_train_mode_and_evaluation_in_eval_mode():
 
 def test_evaluate_rejects_empty_and_mismatched_inputs():
     net = nn.Linear(2, 3)
-    with pytest.raises(ValueError, match="X must hold at least one example, got 0 rows"):
+    with pytest.raises(ValueError, match=r"X must hold at least one number, got shape \(0, 2\)"):
         training.evaluate(net, torch.zeros(0, 2), torch.zeros(0, dtype=torch.long))
-    with pytest.raises(ValueError, match=r"y must have 4 rows to match X, got shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"y must be 1-D with 4 labels to match X, got \(3,\)"):
         training.evaluate(net, torch.zeros(4, 2), torch.zeros(3, dtype=torch.long))
 
 
@@ -293,3 +293,12 @@ def test_divergence_has_one_marker_zero_for_never():
         train.X, train.y.float()[:, None].repeat(1, 2), torch.tensor([0.1, 1e6]), 10, 1, seed=0
     )
     assert runs.diverged_at[0] == 0 and runs.diverged_at[1] > 0
+
+
+def test_accuracy_and_cross_entropy_refuse_mismatched_lengths_naming_y():
+    logits, y = torch.randn(4, 3), torch.tensor([0, 1, 2])
+    for fn in (models.accuracy, models.cross_entropy):
+        with pytest.raises(
+            ValueError, match=r"^y must have 4 labels, one per row of logits, got 3"
+        ):
+            fn(logits, y)

@@ -133,7 +133,7 @@ def test_bad_data_is_rejected_before_any_work(linear_data):
         models.closed_form(X.flatten(), y)
     with pytest.raises(ValueError, match="noise must be a finite number >= 0, got -1"):
         data.synthetic_linear([1.0], 0.0, 10, -1, generator=gen())
-    with pytest.raises(ValueError, match="lr must be a finite number > 0"):
+    with pytest.raises(ValueError, match=r"lrs\[0\] must be a finite number > 0"):
         training.sgd_linreg_runs(X, y, torch.tensor([-1.0]), 10, 1, seed=0)
 
 
@@ -152,3 +152,21 @@ def test_concise_fit_records_half_the_mean_squared_error_like_the_scratch_fit(li
     fit = training.fit_linreg_concise(X, y, training.SGDConfig(), seed=0, progress=False)
     half_mse = ((X @ fit.w + fit.b - y) ** 2).mean().item() / 2
     assert fit.epoch_losses[-1] == pytest.approx(half_mse, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("w", "message"),
+    [
+        (torch.ones(2), r"^w must be 2-D, got shape \(2,\)"),
+        (torch.ones(3, 1), r"^w must have shape \(2, 1\) to match X, got \(3, 1\)"),
+        (torch.ones(2, 2), r"^w must have shape \(2, 1\) to match X, got \(2, 2\)"),
+    ],
+)
+def test_linreg_names_a_mis_shaped_w(w, message):
+    with pytest.raises(ValueError, match=message):
+        models.linreg(torch.ones(5, 2), w, torch.zeros(1))
+
+
+def test_closed_form_refuses_data_that_cannot_determine_a_line():
+    with pytest.raises(ValueError, match=r"^X must determine w and b"):
+        models.closed_form(torch.ones(5, 1), torch.arange(5.0))  # constant feature: b or w?

@@ -117,3 +117,34 @@ def test_robust_fit_needs_at_least_one_iteration():
     x, y, _ = data.outlier_data(10, 20.0)
     with pytest.raises(ValueError, match="iterations must be >= 1, got 0"):
         models.robust_fit(x, y[:, None], "L1", iterations=0)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (models.squared_error, nn.MSELoss(reduction="none")),
+        (models.absolute_error, nn.L1Loss(reduction="none")),
+        (models.huber, nn.HuberLoss(reduction="none")),
+    ],
+)
+def test_losses_pair_an_n_vector_with_n_by_1_predictions(ours, theirs):
+    # The commonest shape mistake: labels (n,), predictions (n, 1). Broadcasting would give (n, n).
+    y_hat, y = torch.tensor([[1.0], [2.0], [4.0]]), torch.tensor([1.5, 0.0, 4.0])
+    loss = ours(y_hat, y)
+    assert loss.shape == (3, 1)
+    assert torch.allclose(loss, theirs(y_hat, y.reshape(3, 1)))
+
+
+@pytest.mark.parametrize("loss", [models.squared_error, models.absolute_error, models.huber])
+def test_losses_refuse_unequal_lengths_naming_y(loss):
+    with pytest.raises(ValueError, match=r"^y must have as many elements as y_hat \(3,\), got"):
+        loss(torch.zeros(3), torch.zeros(4))
+
+
+def test_normal_pdf_stays_finite_where_the_textbook_formula_overflows():
+    # Found by the property suite: (x − μ)² overflows float32 once |x − μ| passes 1.8e19, and
+    # inf / inf gave NaN; standardising first gives the tiny density it is.
+    x = torch.linspace(-3, 3, 7)
+    p = models.normal_pdf(x, 1e20, 1e20)
+    ref = torch.distributions.Normal(torch.tensor(1e20, dtype=torch.float64), 1e20)
+    assert torch.allclose(p.double(), ref.log_prob(x.double()).exp(), rtol=1e-4, atol=0)

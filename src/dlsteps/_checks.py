@@ -16,6 +16,17 @@ def positive_finite(name: str, value: float) -> float:
     return x
 
 
+def finite(name: str, value: float) -> float:
+    """Return ``value`` as a float if it is a finite number, else raise ``ValueError``."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number, got {value!r}") from None
+    if not math.isfinite(x):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return x
+
+
 def non_negative_finite(name: str, value: float) -> float:
     """Return ``value`` as a float if it is finite and >= 0, else raise ``ValueError``."""
     try:
@@ -48,3 +59,29 @@ def features_and_labels(X: torch.Tensor, y: torch.Tensor) -> None:
             f"y must have shape ({X.shape[0]},) or ({X.shape[0]}, 1) to match X, "
             f"got {tuple(y.shape)}"
         )
+
+
+def tensor(name: str, value: object, ndim: int | tuple[int, ...] | None = None) -> torch.Tensor:
+    """``value`` must be a tensor (of ``ndim`` dimensions, if given) holding at least one number."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    dims = (ndim,) if isinstance(ndim, int) else ndim
+    if dims is not None and value.ndim not in dims:
+        want = " or ".join(f"{d}-D" for d in dims)
+        raise ValueError(f"{name} must be {want}, got shape {tuple(value.shape)}")
+    if value.numel() == 0:
+        raise ValueError(f"{name} must hold at least one number, got shape {tuple(value.shape)}")
+    return value
+
+
+def paired(name_pred: str, pred: torch.Tensor, name: str, target: torch.Tensor) -> torch.Tensor:
+    """``target`` with the shape of ``pred``: the same number of elements is required, so that
+    (n,) against (n, 1) pairs element with element instead of broadcasting to (n, n)."""
+    tensor(name_pred, pred)
+    tensor(name, target)
+    if target.numel() != pred.numel():
+        raise ValueError(
+            f"{name} must have as many elements as {name_pred} {tuple(pred.shape)}, "
+            f"got shape {tuple(target.shape)}"
+        )
+    return target.reshape(pred.shape)

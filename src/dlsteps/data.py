@@ -34,6 +34,11 @@ def synthetic_linear(
     for sigma in noises:
         _checks.non_negative_finite("noise", sigma)
     w = torch.as_tensor(w, dtype=torch.float32).reshape(-1, 1)  # (d, 1)
+    if w.numel() == 0 or not torch.isfinite(w).all():
+        raise ValueError(
+            f"w must be a non-empty list of finite numbers, got {w.flatten().tolist()}"
+        )
+    b = _checks.finite("b", b)
     X = torch.randn(num_examples, w.shape[0], generator=generator)  # (n, d)
     eps = torch.randn(num_examples, 1, generator=generator)  # (n, 1)
     return X, X @ w + b + eps * torch.tensor(noises, dtype=torch.float32)  # (n, G)
@@ -48,8 +53,10 @@ def line_data(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """x ~ U[0, 15] of shape (n, 1) and Y = 2x + 5 + σ·ε of shape (n, len(noises))."""
     _checks.int_in_range("num_examples", num_examples, 1)
+    if len(noises) == 0:
+        raise ValueError("noises must be a non-empty list of numbers, got []")
     for sigma in noises:
-        _checks.non_negative_finite("noise", sigma)
+        _checks.non_negative_finite("noises", sigma)
     gen = torch.Generator().manual_seed(seed)
     x = LINE_X_MAX * torch.rand(num_examples, 1, generator=gen)  # (n, 1)
     eps = torch.randn(num_examples, 1, generator=gen)  # (n, 1)
@@ -118,6 +125,8 @@ def _find_file(folder: Path, name: str) -> Path | None:
 
 def fashion_mnist_sources(root: str | Path | None = None) -> list[tuple[str, Path]]:
     """The places searched for the four files, in order: argument, $DLSTEPS_DATA, cache, Debian."""
+    if root is not None and not isinstance(root, str | os.PathLike):
+        raise TypeError(f"root must be a folder (str or Path) or None, got {type(root).__name__}")
     places = [
         ("the root argument", root),
         (f"${DATA_ENV}", os.environ.get(DATA_ENV)),
@@ -237,6 +246,8 @@ def fashion_mnist_loader(
     seed: int = 0,
 ) -> torch.utils.data.DataLoader:
     """The common per-image pipeline: PIL image -> ToTensor in worker processes, for comparison."""
+    _checks.int_in_range("batch_size", batch_size, 1)
+    _checks.int_in_range("num_workers", num_workers, 0)
     dataset = torchvision.datasets.FashionMNIST(
         fashion_mnist_root(root), train=train, transform=torchvision.transforms.ToTensor()
     )
@@ -252,6 +263,8 @@ def fashion_mnist_loader(
 def class_subset(split: ImageSplit, per_class: int) -> ImageSplit:
     """The first ``per_class`` examples of every class, in their original order."""
     _checks.int_in_range("per_class", per_class, 1)
+    if split.y.ndim != 1 or len(split.y) == 0:
+        raise ValueError(f"split.y must be 1-D and non-empty, got shape {tuple(split.y.shape)}")
     keep = (
         torch.cat([torch.nonzero(split.y == c).flatten()[:per_class] for c in split.y.unique()])
         .sort()

@@ -14,6 +14,7 @@ def init_linreg(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Return w ~ N(0, sigma²) of shape (d, 1) and b = 0 of shape (1,), both requiring grad."""
     _checks.int_in_range("num_inputs", num_inputs, 1)
+    sigma = _checks.non_negative_finite("sigma", sigma)
     w = (sigma * torch.randn(num_inputs, 1, generator=generator)).requires_grad_()
     b = torch.zeros(1, requires_grad=True)
     return w, b
@@ -21,18 +22,28 @@ def init_linreg(
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """The linear model: (n, d) @ (d, 1) + b -> (n, 1)."""
+    _checks.tensor("X", X, 2)
+    _checks.tensor("w", w, 2)
+    if w.shape != (X.shape[1], 1):
+        raise ValueError(f"w must have shape ({X.shape[1]}, 1) to match X, got {tuple(w.shape)}")
+    if _checks.tensor("b", b).numel() != 1:
+        raise ValueError(f"b must hold one number, got shape {tuple(b.shape)}")
     return X @ w + b
 
 
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Elementwise ½ (ŷ − y)²; y is reshaped to ŷ's shape, so (n,) and (n, 1) both work."""
-    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+    return (y_hat - _checks.paired("y_hat", y_hat, "y", y)) ** 2 / 2
 
 
 def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     """In-place SGD step p ← p − lr · grad / batch_size (grad of the summed loss); zeroes grads."""
     lr = _checks.positive_finite("lr", lr)
     _checks.int_in_range("batch_size", batch_size, 1)
+    params = list(params)
+    for i, p in enumerate(params):
+        if p.grad is None:
+            raise ValueError(f"params[{i}] has no gradient: call backward() on the loss first")
     with torch.no_grad():
         for p in params:
             p -= lr * p.grad / batch_size
@@ -43,6 +54,11 @@ def closed_form(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.T
     """Least squares via the normal equations; returns w of shape (d, 1) and b of shape (1,)."""
     _checks.features_and_labels(X, y)
     X1 = torch.cat([X, torch.ones(X.shape[0], 1, dtype=X.dtype)], dim=1)  # (n, d) -> (n, d+1)
+    if torch.linalg.matrix_rank(X1.double()) < X1.shape[1]:
+        raise ValueError(
+            f"X must determine w and b: at least {X1.shape[1]} examples, no constant column and no "
+            "column a combination of others"
+        )
     # Solve (X1ᵀX1) θ = X1ᵀy in float64: the normal equations square the condition number.
     A = X1.double().T @ X1.double()
     theta = torch.linalg.solve(A, X1.double().T @ y.double().reshape(-1, 1))  # (d+1, 1)
@@ -55,6 +71,9 @@ def closed_form(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.T
 
 def check_labels(y: torch.Tensor, num_classes: int, name: str = "y") -> None:
     """Labels must be integer class indices in [0, num_classes - 1]; errors name ``name``."""
+    _checks.int_in_range("num_classes", num_classes, 1)
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(y).__name__}")
     if y.dtype.is_floating_point or y.dtype == torch.bool:
         raise ValueError(f"{name} must hold integer class indices, got dtype {y.dtype}")
     if y.numel() and (y.min() < 0 or y.max() >= num_classes):
@@ -64,31 +83,41 @@ def check_labels(y: torch.Tensor, num_classes: int, name: str = "y") -> None:
         )
 
 
+def _check_logits_and_labels(logits: torch.Tensor, y: torch.Tensor) -> None:
+    _checks.tensor("logits", logits, 2)
+    _checks.tensor("y", y, 1)
+    if len(y) != len(logits):
+        raise ValueError(f"y must have {len(logits)} labels, one per row of logits, got {len(y)}")
+    check_labels(y, logits.shape[-1])
+
+
 def softmax(logits: torch.Tensor) -> torch.Tensor:
     """Row-wise softmax, (batch, classes) -> (batch, classes); stable for any finite logits.
 
     Subtracting each row's maximum leaves the result unchanged (it cancels in the ratio) but
     keeps exp() from overflowing.
     """
+    _checks.tensor("logits", logits)
     shifted = torch.exp(logits - logits.max(dim=-1, keepdim=True).values)
     return shifted / shifted.sum(dim=-1, keepdim=True)
 
 
 def log_softmax(logits: torch.Tensor) -> torch.Tensor:
     """log softmax(o) = o − logsumexp(o), without ever taking the log of an underflowed 0."""
+    _checks.tensor("logits", logits)
     m = logits.max(dim=-1, keepdim=True).values
     return logits - m - torch.log(torch.exp(logits - m).sum(dim=-1, keepdim=True))
 
 
 def cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Mean cross-entropy of (batch, classes) logits against (batch,) class indices."""
-    check_labels(y, logits.shape[-1])
+    _check_logits_and_labels(logits, y)
     return -log_softmax(logits)[torch.arange(len(y), device=y.device), y].mean()
 
 
 def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of rows whose largest logit is at the true class."""
-    check_labels(y, logits.shape[-1])
+    _check_logits_and_labels(logits, y)
     return (logits.argmax(dim=-1) == y).float().mean().item()
 
 
@@ -98,13 +127,22 @@ def init_softmax(
     """W ~ N(0, sigma²) of shape (inputs, outputs) and b = 0 of shape (outputs,), with grad."""
     _checks.int_in_range("num_inputs", num_inputs, 1)
     _checks.int_in_range("num_outputs", num_outputs, 2)
+    sigma = _checks.non_negative_finite("sigma", sigma)
     W = (sigma * torch.randn(num_inputs, num_outputs, generator=generator)).requires_grad_()
     return W, torch.zeros(num_outputs, requires_grad=True)
 
 
 def softmax_regression(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Logits of softmax regression: (batch, ...) flattened to (batch, inputs) -> (batch, k)."""
-    return X.reshape(len(X), -1) @ W + b
+    _checks.tensor("X", X)
+    _checks.tensor("W", W, 2)
+    flat = X.reshape(len(X), -1)
+    if flat.shape[1] != W.shape[0] or b.shape != (W.shape[1],):
+        raise ValueError(
+            f"W must be ({flat.shape[1]}, k) for X's {flat.shape[1]} inputs and b (k,), "
+            f"got W {tuple(W.shape)} and b {tuple(b.shape)}"
+        )
+    return flat @ W + b
 
 
 class SGD:
@@ -142,6 +180,7 @@ class SGD:
 
 def relu(X: torch.Tensor) -> torch.Tensor:
     """ReLU(x) = max(x, 0), elementwise."""
+    _checks.tensor("X", X)
     return torch.maximum(X, torch.zeros_like(X))
 
 
@@ -157,6 +196,7 @@ def init_mlp(
     _checks.int_in_range("num_inputs", num_inputs, 1)
     _checks.int_in_range("num_hiddens", num_hiddens, 1)
     _checks.int_in_range("num_outputs", num_outputs, 1)
+    sigma = _checks.non_negative_finite("sigma", sigma)
     W1 = sigma * torch.randn(num_inputs, num_hiddens, generator=generator)
     W2 = sigma * torch.randn(num_hiddens, num_outputs, generator=generator)
     params = [W1, torch.zeros(num_hiddens), W2, torch.zeros(num_outputs)]
@@ -165,7 +205,22 @@ def init_mlp(
 
 def mlp(X: torch.Tensor, params: list[torch.Tensor]) -> torch.Tensor:
     """One hidden ReLU layer: (batch, ...) -> (batch, inputs) -> (batch, hiddens) -> logits."""
+    if len(params) != 4:
+        raise ValueError(f"params must be [W1, b1, W2, b2], got {len(params)} tensors")
     W1, b1, W2, b2 = params
+    _checks.tensor("X", X)
+    shapes = [tuple(p.shape) for p in params]
+    if (
+        W1.ndim != 2
+        or W2.ndim != 2
+        or shapes[1] != W1.shape[1:]
+        or shapes[2:] != [(W1.shape[1], W2.shape[1]), W2.shape[1:]]
+    ):
+        raise ValueError(
+            f"params must be [W1 (d, h), b1 (h,), W2 (h, k), b2 (k,)], got shapes {shapes}"
+        )
+    if X[0].numel() != W1.shape[0]:
+        raise ValueError(f"X must have {W1.shape[0]} inputs per example, got {X[0].numel()}")
     H = relu(X.reshape(len(X), -1) @ W1 + b1)  # (batch, hiddens)
     return H @ W2 + b2  # (batch, outputs)
 
@@ -174,25 +229,37 @@ def mlp(X: torch.Tensor, params: list[torch.Tensor]) -> torch.Tensor:
 
 
 def normal_pdf(x: torch.Tensor, mu: float, sigma: float) -> torch.Tensor:
-    """p(x) = exp(−(x − μ)² / (2σ²)) / √(2πσ²), elementwise."""
+    """p(x) = exp(−(x − μ)² / (2σ²)) / √(2πσ²), elementwise.
+
+    σ must be a normal number of x's dtype and μ within its range (float32: 1.2e-38 ≤ σ ≤ 3.4e38),
+    so that the density is finite wherever it is defined.
+    """
+    _checks.tensor("x", x)
     sigma = _checks.positive_finite("sigma", sigma)
-    return torch.exp(-((x - mu) ** 2) / (2 * sigma**2)) / math.sqrt(2 * math.pi * sigma**2)
+    mu = _checks.finite("mu", mu)
+    f = torch.finfo(x.dtype if x.is_floating_point() else torch.get_default_dtype())
+    if not f.tiny <= sigma <= f.max:  # beyond these, σ rounds to 0 or inf in x's dtype
+        raise ValueError(f"sigma must be between {f.tiny:.3g} and {f.max:.3g}, got {sigma!r}")
+    if abs(mu) > f.max:
+        raise ValueError(f"mu must be between {-f.max:.3g} and {f.max:.3g}, got {mu!r}")
+    z = (x - mu) / sigma  # standardise first: (x − μ)² alone overflows for large μ and σ
+    return torch.exp(-(z**2) / 2) / (sigma * math.sqrt(2 * math.pi))
 
 
 def squared_error(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Elementwise (ŷ − y)²; its mean is ``nn.MSELoss``."""
-    return (y_hat - y) ** 2
+    """Elementwise (ŷ − y)², shaped like ŷ (y is reshaped to it); its mean is ``nn.MSELoss``."""
+    return (y_hat - _checks.paired("y_hat", y_hat, "y", y)) ** 2
 
 
 def absolute_error(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Elementwise |ŷ − y|; its mean is ``nn.L1Loss``."""
-    return (y_hat - y).abs()
+    """Elementwise |ŷ − y|, shaped like ŷ (y is reshaped to it); its mean is ``nn.L1Loss``."""
+    return (y_hat - _checks.paired("y_hat", y_hat, "y", y)).abs()
 
 
 def huber(y_hat: torch.Tensor, y: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
     """Elementwise Huber loss: ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond; its mean is ``nn.HuberLoss``."""
     delta = _checks.positive_finite("delta", delta)
-    r = (y_hat - y).abs()
+    r = (y_hat - _checks.paired("y_hat", y_hat, "y", y)).abs()
     return torch.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))
 
 
@@ -203,6 +270,9 @@ def loss_surface(
     x: torch.Tensor, y: torch.Tensor, ws: torch.Tensor, bs: torch.Tensor
 ) -> torch.Tensor:
     """½ mean squared error of y ≈ w·x + b on a grid: (len(bs), len(ws))."""
+    y = _checks.paired("x", x, "y", y)
+    _checks.tensor("ws", ws, 1)
+    _checks.tensor("bs", bs, 1)
     pred = ws[None, :, None] * x.reshape(1, 1, -1) + bs[:, None, None]  # (B, W, n)
     return ((pred - y.reshape(1, 1, -1)) ** 2).mean(-1) / 2
 
@@ -224,6 +294,12 @@ def robust_fit(
     if loss not in REGRESSION_LOSSES:
         raise ValueError(f"loss must be one of {sorted(REGRESSION_LOSSES)}, got {loss!r}")
     _checks.int_in_range("iterations", iterations, 1)
+    _checks.tensor("x", x)
+    _checks.tensor("Y", Y, 2)
+    if Y.shape[0] != x.numel():
+        raise ValueError(f"Y must have {x.numel()} rows, one per x, got shape {tuple(Y.shape)}")
+    if not x.min() < x.max():
+        raise ValueError("x must hold at least two different values to determine a line")
     delta = torch.as_tensor(delta, dtype=torch.float64).expand(Y.shape[1])
     if not (torch.isfinite(delta) & (delta > 0)).all():
         raise ValueError(f"delta must be a finite number > 0, got {delta.min().item()}")

@@ -91,6 +91,7 @@ def divergence_note(ax: Axes, step: int) -> None:
 
 def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=(1e-5, 1e4)) -> Axes:
     """Draw run ``g`` of a ``training.SGDRuns``: the loss curve, or where it diverged."""
+    _checks.int_in_range("g", g, 0, len(runs.loss) - 1)
     ax = _axes(ax)
     loss = runs.loss[g].detach().cpu()
     keep = loss.isfinite()
@@ -112,6 +113,7 @@ def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=(1e-5, 1e4)) 
 
 def draw_descent(run, *, ax: Axes | None = None, xlim: float = 12.0) -> Axes:
     """Draw f(x) = x² and the iterates of a ``training.Descent1D`` run on it."""
+    xlim = _checks.positive_finite("xlim", xlim)
     ax = _axes(ax)
     grid = np.linspace(-xlim, xlim, 200)
     ax.plot(grid, grid**2, color="0.6", label="$f(x) = x^2$")
@@ -164,6 +166,11 @@ def show_images(
     scale: float = 1.4,
 ) -> np.ndarray:
     """Draw (n, 28, 28) or (n, 1, 28, 28) images in a grid with optional titles; return the axes."""
+    _checks.tensor("images", images, (3, 4))
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles must have one entry per image ({len(images)}), got {len(titles)}")
+    _checks.int_in_range("ncols", ncols, 1)
+    _checks.positive_finite("scale", scale)
     images = images.detach().cpu().reshape(len(images), *images.shape[-2:])
     if axes is None:
         nrows = -(-len(images) // ncols)
@@ -203,6 +210,9 @@ def plot_history(history, *, ax: Axes | None = None, title: str | None = None) -
 
 def draw_confusion(cm: torch.Tensor, classes: Sequence[str], *, ax: Axes | None = None) -> Axes:
     """A confusion matrix with counts in the cells: rows are true classes, columns predictions."""
+    k = len(classes)
+    if tuple(cm.shape) != (k, k):
+        raise ValueError(f"cm must have shape ({k}, {k}), one row per class, got {tuple(cm.shape)}")
     ax = _axes(ax, (6.5, 5.5))
     ax.imshow(cm.numpy(), cmap="Blues")
     for i in range(len(classes)):
@@ -273,6 +283,7 @@ def draw_densities(
     params: Mapping[str, tuple[float, float]], *, ax: Axes | None = None, x_max: float = 7.0
 ) -> Axes:
     """Normal densities on [-x_max, x_max], one per label -> (μ, σ); the first one in grey."""
+    x_max = _checks.positive_finite("x_max", x_max)
     ax = _axes(ax)
     x = torch.linspace(-x_max, x_max, 281)
     for i, (label, (mu, sigma)) in enumerate(params.items()):

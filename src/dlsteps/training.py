@@ -64,7 +64,7 @@ class LinRegFit:
 
 def _check_fit_args(X: torch.Tensor, y: torch.Tensor, config: SGDConfig) -> None:
     _checks.features_and_labels(X, y)
-    _checks.int_in_range("batch_size", config.batch_size, 1, X.shape[0])
+    _checks.int_in_range("config.batch_size", config.batch_size, 1, X.shape[0])
 
 
 def fit_linreg(
@@ -159,10 +159,12 @@ def sgd_linreg_runs(
     against autograd. A run whose minibatch loss turns inf/NaN stops updating (it diverged).
     """
     lrs = torch.as_tensor(lrs, dtype=X.dtype, device=X.device).reshape(-1)
+    if lrs.numel() == 0:
+        raise ValueError("lrs must hold at least one learning rate, got none")
     if Y.ndim != 2 or Y.shape != (X.shape[0], lrs.shape[0]):
         raise ValueError(f"Y must have shape ({X.shape[0]}, {lrs.shape[0]}), got {tuple(Y.shape)}")
-    for lr in lrs.tolist():
-        _checks.positive_finite("lr", lr)
+    for i, lr in enumerate(lrs.tolist()):
+        _checks.positive_finite(f"lrs[{i}]", lr)
     _checks.features_and_labels(X, Y[:, :1])
     n, d = X.shape
     _checks.int_in_range("batch_size", batch_size, 1, n)
@@ -265,10 +267,9 @@ def evaluate(
     A ``nn.Module`` is switched to ``eval()`` (dropout off, batch norm frozen) for the
     measurement and put back into the mode it was in.
     """
-    if len(X) == 0:
-        raise ValueError("X must hold at least one example, got 0 rows")
-    if len(y) != len(X):
-        raise ValueError(f"y must have {len(X)} rows to match X, got shape {tuple(y.shape)}")
+    _checks.tensor("X", X)
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(f"y must be 1-D with {len(X)} labels to match X, got {tuple(y.shape)}")
     _checks.int_in_range("batch_size", batch_size, 1)
     was_training = isinstance(net, nn.Module) and net.training
     if was_training:
@@ -300,7 +301,15 @@ def fit_classifier(
     before every step and put back to ``config.lr`` at the end. A ``nn.Module`` trains in
     ``train()`` mode and is evaluated in ``eval()`` mode.
     """
-    _checks.int_in_range("batch_size", config.batch_size, 1, len(train.X))
+    for name, split in (("train", train), ("test", test)):
+        if not isinstance(split, data.ImageSplit):
+            raise TypeError(f"{name} must be a data.ImageSplit, got {type(split).__name__}")
+        _checks.tensor(f"{name}.X", split.X)
+        if split.y.ndim != 1 or len(split.y) != len(split.X):
+            raise ValueError(
+                f"{name}.y must be 1-D with {len(split.X)} labels, got {tuple(split.y.shape)}"
+            )
+    _checks.int_in_range("config.batch_size", config.batch_size, 1, len(train.X))
     for group in optimizer.param_groups:
         if group["lr"] != config.lr:
             raise ValueError(f"optimizer lr must equal config.lr = {config.lr}, got {group['lr']}")
@@ -395,9 +404,9 @@ def descend_1d(lr: float, *, x0: float = 10.0, num_steps: int = 40) -> Descent1D
     """Run x ← x − lr · f'(x) from x0 for ``num_steps`` steps (float32, like the models)."""
     lr = _checks.positive_finite("lr", lr)
     _checks.int_in_range("num_steps", num_steps, 1)
-    xs = [torch.tensor(float(x0))]
+    xs = [torch.tensor(_checks.finite("x0", x0))]
     if not torch.isfinite(xs[0]):
-        raise ValueError(f"x0 must be a finite number, got {x0!r}")
+        raise ValueError(f"x0 must be a float32 number, got {x0!r}")
     for step in range(1, num_steps + 1):
         x = xs[-1] - lr * models.parabola_grad(xs[-1])
         if not torch.isfinite(models.parabola(x)):

@@ -23,6 +23,7 @@ def run(mu: float, sigma: float) -> torch.Tensor:
 
 
 def draw(ax: Axes, mu: float, sigma: float) -> Axes:
+    SPACE.check(mu=mu, sigma=sigma)
     curves = {"N(0, 1)": (0.0, 1.0), f"N({mu:g}, {sigma:g}²)": (mu, sigma)}
     return plots.draw_densities(curves, ax=ax, x_max=X_MAX)
 

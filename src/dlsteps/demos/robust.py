@@ -30,8 +30,9 @@ def run(count: int, size: float, delta: float, *, seed: int = 0) -> dict[str, to
 
 
 def draw(ax: Axes, count: int, size: float, delta: float) -> Axes:
+    fits = run(count, size, delta)
     x, y, idx = data.outlier_data(count, size)
-    return plots.draw_robust_fits(x, y, idx, run(count, size, delta), ax=ax)
+    return plots.draw_robust_fits(x, y, idx, fits, ax=ax)
 
 
 def grid(*, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:

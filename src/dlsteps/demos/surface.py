@@ -45,8 +45,8 @@ def run(lr: float, batch_size: int, noise: float, *, seed: int = 0) -> training.
 
 
 def draw(ax: Axes, lr: float, batch_size: int, noise: float) -> Axes:
-    x, Y = data.line_data([noise], seed=0)
     path = {f"batch size {batch_size}": run(lr, batch_size, noise)}
+    x, Y = data.line_data([noise], seed=0)
     return plots.draw_surface_paths(x, Y[:, 0], path, ax=ax, w_range=W_RANGE, b_range=B_RANGE)
 
 
