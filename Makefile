@@ -25,7 +25,7 @@ CACHE_KEY = $(shell cat requirements.txt $$(find src _ext -name '*.py' 2>/dev/nu
 # glossary's Chinese names need a CJK font in the screenshots.
 SYSTEM_PACKAGES := $(if $(filter test,$(MAKECMDGOALS)),chromium fonts-noto-cjk)
 
-.PHONY: book test check lint release sync bench system-deps clean
+.PHONY: book test check lint lab release sync bench system-deps clean
 
 ## book: set up everything, execute the notebooks whose code changed and build the HTML
 book: $(STAMP)
@@ -37,10 +37,18 @@ book: $(STAMP)
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
 	@echo "Per-notebook execution times: _build/html/execution-report.json"
 
+## lab: JupyterLab on the notebooks, in the environment `make book` set up, served on
+## 127.0.0.1 only (LAB_PORT, LAB_DIR: another port or folder)
+LAB_PORT ?= 8888
+LAB_DIR  ?= notebooks
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	  --ServerApp.root_dir=$(LAB_DIR)
+
 ## test: lint, unit tests, notebook pairs, the book (built by `make book`), its pages in a real
 ## browser, and every committed notebook in the Colab-like environment
-test: lint book $(COLAB_STAMP) | system-deps
-	$(BIN)/pytest
+test: check book $(COLAB_STAMP) | system-deps
+	$(BIN)/pytest -m book
 
 ## check: the quick loop, well under a minute: lint, notebook pairs, text checks, unit tests
 check: lint

@@ -1,8 +1,9 @@
 """The book's own Sphinx extension (listed in ``_config.yml``; not part of the installed package).
 
 It serves the Vega-Lite runtime as one shared file, ``_static/vega-bundle.js``, so the static
-slider demos draw with no network; it writes a per-notebook execution-time report; and it removes
-duplicated page scripts.
+slider demos draw with no network, with the twins' own script and style (``dlsteps-twins.js``,
+``dlsteps-twins.css``) and accessibility fixes for the theme's buttons (``dlsteps-page.js``);
+it writes a per-notebook execution-time report; and it removes duplicated page scripts.
 """
 
 import json
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 BUNDLE_NAME = "vega-bundle.js"
+TWIN_FILES = ("dlsteps-twins.js", "dlsteps-twins.css", "dlsteps-page.js")
+HERE = Path(__file__).resolve().parent
 
 
 def _write_bundle(app: Any, exception: Exception | None) -> None:
@@ -24,6 +27,8 @@ def _write_bundle(app: Any, exception: Exception | None) -> None:
     # top-level names (`_`, ...) cannot clash; it still sets window.vegaEmbed for the pages.
     bundle = "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n"
     (static / BUNDLE_NAME).write_text(bundle, encoding="utf-8")
+    for name in TWIN_FILES:  # the twins' runtime and style, the page fixes: beside this file
+        (static / name).write_text((HERE / name).read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def _write_execution_report(app: Any, exception: Exception | None) -> None:
@@ -73,6 +78,9 @@ def setup(app: Any) -> dict[str, Any]:
     # the widget manager from a CDN. The executed notebooks print per-epoch lines instead.
     os.environ["TQDM_DISABLE"] = "1"
     app.add_js_file(BUNDLE_NAME)
+    app.add_js_file(TWIN_FILES[0])
+    app.add_css_file(TWIN_FILES[1])
+    app.add_js_file(TWIN_FILES[2])  # accessible names for the theme's search and mode buttons
     app.connect("build-finished", _write_bundle)
     app.connect("build-finished", _write_execution_report)
     app.connect("html-page-context", _dedupe_scripts)

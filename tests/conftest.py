@@ -23,8 +23,8 @@ settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
-SOURCES = ["notebooks/*.md", "*.md", "*.yml", "*.bib", "_static/*", "src/**/*.py", "_ext/**/*.py"]
-SLOW_FIXTURES = {"built_book", "colab", "browser", "page"}
+SOURCES = ["notebooks/*.md", "*.md", "*.yml", "*.bib", "_static/*", "src/**/*.py", "_ext/*"]
+SLOW_FIXTURES = {"built_book", "colab", "browser", "page", "lab"}
 
 
 def pytest_configure(config):

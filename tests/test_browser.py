@@ -6,6 +6,7 @@ Never runs `playwright install`: it drives /usr/bin/chromium (`make test` instal
 import functools
 import http.server
 import json
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -188,4 +189,100 @@ def test_search_works_offline(browser, site):
     page.locator("#search-results li").first.wait_for(timeout=10_000)
     hits = page.locator("#search-results li a").all_inner_texts()
     assert any("Softmax" in h for h in hits), hits
+    assert problems == []
+
+
+# --- Accessibility, phones and dark mode ----------------------------------------------------------
+
+WCAG = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+# Every axe rule of WCAG 2.0/2.1 A and AA, the experimental ones too (label-content-name-mismatch,
+# WCAG 2.5.3, is one); the experimental rules outside WCAG are dropped from the findings below.
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": [*sorted(WCAG), "experimental"]},
+    "resultTypes": ["violations"],
+}
+
+
+def drawn(page) -> None:
+    """Wait until every static twin has drawn its chart."""
+    for demo in page.locator(".static-demo").all():
+        demo.locator("svg").first.wait_for()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_wcag_21_aa_violation(browser, site, path, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page.goto(site + path, wait_until="networkidle")
+    drawn(page)
+    violations = [
+        v
+        for v in Axe().run(page, options=WCAG_21_AA).response["violations"]
+        if WCAG & set(v["tags"])
+    ]
+    found = [f"{v['id']}: {v['help']}: {[n['target'] for n in v['nodes'][:4]]}" for v in violations]
+    assert found == [], "\n".join(found)
+    page.close()
+
+
+def luminance(css_color: str) -> float:
+    r, g, b = (int(c) for c in re.findall(r"\d+", css_color)[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+TWIN_PAGES = [f"notebooks/{md.stem}.html" for md in NOTEBOOKS if ".twin(" in md.read_text()]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 768, 390])
+@pytest.mark.parametrize("path", TWIN_PAGES)
+def test_static_twins_fit_the_screen_follow_the_theme_and_show_real_values(
+    browser, site, path, width, scheme, built_book
+):
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page.goto(site + path, wait_until="networkidle")
+    drawn(page)
+    demos = page.locator(".static-demo").all()
+    assert demos, "no static twin on a page with live panels"
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll <= client, f"the page scrolls sideways: {scroll} > {client}"
+    shots = built_book / "screenshots" / "twins"
+    shots.mkdir(parents=True, exist_ok=True)
+    for i, demo in enumerate(demos):
+        demo.scroll_into_view_if_needed()
+        chart = demo.locator("svg").first.bounding_box()
+        assert chart["x"] >= 0 and chart["x"] + chart["width"] <= width, (i, chart, width)
+        # Axis labels in the page's own text colour: dark on light, light on dark.
+        label = demo.locator("svg .role-axis-label text").first
+        fill = label.evaluate("t => getComputedStyle(t).fill")
+        assert (luminance(fill) > 0.6) == (scheme == "dark"), fill
+        for bind in demo.locator(".vega-bind").all():
+            slider = bind.locator("input[type=range]")
+            shown = bind.locator(".vega-bind-value").inner_text()
+            # The real value is printed and announced; a slider over a grid of 3 or more values
+            # would otherwise show its index, 0, 1, 2, ...
+            assert shown == slider.get_attribute("aria-valuetext")
+            assert slider.get_attribute("aria-label"), "a slider without a name"
+        demo.screenshot(path=shots / f"{Path(path).stem}-{i}-{width}-{scheme}.png")
+    page.close()
+
+
+def test_static_slider_prints_its_real_value_as_it_moves(browser, site):
+    from dlsteps.demos import linreg
+
+    page, problems = open_page(browser, site + "notebooks/linear-regression.html")
+    lr = linreg.SPACE["lr"]
+    demo = page.locator(".static-demo").last
+    drawn(page)
+    bind = demo.locator(".vega-bind").filter(has_text=lr.label).first
+    slider = bind.locator("input[type=range]")
+    assert bind.locator(".vega-bind-value").inner_text() == lr.text(lr.default)
+    slider.focus()
+    page.keyboard.press("End")  # the keyboard moves it, as it moves every range input
+    assert bind.locator(".vega-bind-value").inner_text() == lr.text(lr.values[-1])
+    assert slider.get_attribute("aria-valuetext") == lr.text(lr.values[-1])
     assert problems == []

@@ -119,8 +119,15 @@ def check_twin_spec(chart: static.StaticChart, space: Space) -> None:
     found = filters(spec)
     for s in static.grid_sliders(space):  # each slider takes part in a filter that picks the run
         assert any(f"datum.{s.name} == {static.chosen(s)}" in f for f in found), s.name
+    # The page prints each slider's real values (not the index) beside it, in the declared order.
+    assert chart.sliders == {
+        f"p_{s.name}": {"label": s.label, "texts": [s.text(v) for v in s.values]}
+        for s in space.sliders
+    }
+    # It takes its column's width (phones too) and says what it shows to screen readers.
+    assert spec["width"] == "container" and len(spec["description"]) > 60
     html = chart._repr_mimebundle_()["text/html"]
-    assert "vegaEmbed" in html and "http" not in re.sub(r'"\$schema":"[^"]+"', "", html)
+    assert "dlstepsTwin" in html and "http" not in re.sub(r'"\$schema":"[^"]+"', "", html)
     assert len(html.encode()) < 1_000_000
 
 
@@ -244,3 +251,48 @@ def test_classifier_twins_hold_every_run_and_an_epoch_slider(demo, small_fashion
     )
     epochs = demo.SPACE["num_epochs"].high
     assert all(len(r["test_acc"]) == epochs for r in rows if not r["diverged_at"])
+
+
+@pytest.mark.parametrize("demo", SIMPLE, ids=lambda m: m.__name__.split(".")[-1])
+def test_live_picture_is_sharp_and_its_text_as_large_as_the_page(demo):
+    import io
+
+    from matplotlib.text import Text
+    from PIL import Image
+
+    panel = demo.panel()
+    css_width = int(panel.image.layout.width.removesuffix("px"))
+    assert panel.image.layout.max_width == "100%"
+    picture = Image.open(io.BytesIO(panel.image.value))
+    assert picture.width == live.PIXEL_RATIO * css_width  # two pixels per CSS pixel
+    # 14 CSS px (a notebook's body text) = 10.5 pt at 96 px per inch; every visible text at least
+    texts = [t for t in panel.figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert texts
+    assert min(t.get_fontsize() for t in texts) * live.CSS_DPI / 72 >= 14
+
+
+def test_a_panel_in_a_kernel_merges_slider_moves_made_during_a_run():
+    import threading
+    import time
+
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def draw(ax, x):
+        calls.append(x)
+        if len(calls) == 2:  # the first run after the panel was built: slow
+            started.set()
+            release.wait(5)
+        ax.plot([0, 1], [0, x])
+
+    slider = W.IntSlider(value=0, min=0, max=10)
+    panel = live.live_panel(draw, {"x": slider})
+    panel.background = True
+    slider.value = 1
+    assert started.wait(5)
+    slider.value, slider.value, slider.value = 2, 3, 4  # moved three times during the run
+    time.sleep(live.BUSY_AFTER + 0.3)
+    assert panel.message.value == live.WORKING  # the slow run says it is working
+    release.set()
+    panel.wait()
+    assert calls == [0, 1, 4]  # one run with the latest value, not three stale ones
+    assert panel.message.value == ""

@@ -107,7 +107,7 @@ def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=(1e-5, 1e4)) 
     if runs.diverged_at[g] > 0:
         divergence_note(ax, int(runs.diverged_at[g]))
     else:
-        ax.set_title(f"final loss {float(loss[-1]):.4g}", fontsize=10)
+        ax.set_title(f"final loss {float(loss[-1]):.4g}", fontsize="medium")
     return ax
 
 
@@ -124,7 +124,7 @@ def draw_descent(run, *, ax: Axes | None = None, xlim: float = 12.0) -> Axes:
     if run.diverged_at:
         divergence_note(ax, run.diverged_at)
     else:
-        ax.set_title(f"after {len(xs) - 1} steps: x = {xs[-1]:.3g}", fontsize=10)
+        ax.set_title(f"after {len(xs) - 1} steps: x = {xs[-1]:.3g}", fontsize="medium")
     return ax
 
 
@@ -153,7 +153,7 @@ def draw_surface_paths(
         ax.plot(path[:, 0], path[:, 1], "-o", ms=2, lw=1.2, color=color, label=label + suffix)
     ax.plot([data.LINE_W], [data.LINE_B], "k*", ms=12, label="true (w, b)")
     ax.set(xlim=w_range, ylim=b_range, xlabel="weight w", ylabel="bias b")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize="medium", loc="upper right")
     return ax
 
 
@@ -314,5 +314,5 @@ def draw_robust_fits(
         ax.plot(grid, w * grid + b, style, lw=2, label=f"{name}: w = {w:.2f}, b = {b:.2f}")
     ax.plot(grid, data.LINE_W * grid + data.LINE_B, color="k", lw=0.8, label="true line")
     ax.set(xlabel="x", ylabel="y", xlim=(0, data.LINE_X_MAX))
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize="medium", loc="upper left")
     return ax

@@ -2,7 +2,10 @@
 
 It knows nothing about any one demo. Each slider of a declared ``Space`` becomes a range over
 the index of its values (so a logarithmic grid moves evenly); the chart picks the real value
-with that index, and its caption prints the real values the reader has chosen.
+with that index, and its caption prints the real values the reader has chosen. In the book, the
+script ``_ext/dlsteps-twins.js`` draws the chart: it prints each slider's real value beside it
+(and gives it to screen readers), follows the page's light or dark mode, and lets the chart take
+the width of its column.
 """
 
 import json
@@ -26,18 +29,20 @@ class StaticChart:
 
     FALLBACK = "This precomputed demo draws in the HTML book; in a notebook use the live panel."
 
-    def __init__(self, chart: alt.TopLevelMixin) -> None:
-        # An opaque background keeps the dark axis text readable in the book's dark mode.
-        self.spec = chart.configure(background="white", padding=8).to_dict()
+    def __init__(self, chart: alt.TopLevelMixin, sliders: Sequence[Slider] = ()) -> None:
+        self.spec = chart.configure(padding=8).to_dict()
+        # What the page prints beside each slider: its label and the text of each of its values.
+        self.sliders = {
+            f"p_{s.name}": {"label": s.label, "texts": [s.text(v) for v in s.values]}
+            for s in sliders
+        }
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         spec = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")
+        sliders = json.dumps(self.sliders, ensure_ascii=False).replace("</", "<\\/")
         div = f"static-demo-{uuid.uuid5(uuid.NAMESPACE_OID, spec).hex[:12]}"
-        options = '{"actions": false, "renderer": "svg"}'
-        script = (
-            f'if (window.vegaEmbed) {{ vegaEmbed("#{div}", {spec}, {options})'
-            f'.catch(e => console.error("static demo {div}:", e)); }}'
-        )
+        script = f'if (window.dlstepsTwin) {{ dlstepsTwin("#{div}", {spec}, {sliders}); }}'
+
         return {
             "text/html": f'<div id="{div}" class="static-demo"><p>{self.FALLBACK}</p>'
             f"</div>\n<script>{script}</script>",
@@ -83,19 +88,19 @@ def caption(
     return (
         (base or alt.Chart())
         .transform_calculate(text=f"{text} + {extra}")
-        .mark_text(align="left", dx=5, dy=-8, fontSize=12)
+        .mark_text(align="left", dx=5, dy=-8, fontSize=13, limit={"expr": "width - 10"})
         .encode(text="text:N", x=alt.value(0), y=alt.value(0))
     )
 
 
-def diverged(x: float, y: float, base: alt.Chart | None = None) -> alt.Chart:
-    """A text layer "diverged at step k", drawn only for a run that diverged."""
+def diverged(y: float, base: alt.Chart | None = None) -> alt.Chart:
+    """A text layer "diverged at step k" across the middle, drawn only for a run that diverged."""
     return (
         (base or alt.Chart())
         .transform_filter(DIVERGED)
         .transform_calculate(text="'diverged at step ' + datum.diverged_at")
-        .mark_text(fontSize=18, color="#c0392b", fontWeight="bold")
-        .encode(text="text:N", x=alt.value(x), y=alt.value(y))
+        .mark_text(fontSize=18, color="#d62728", fontWeight="bold")
+        .encode(text="text:N", x=alt.value({"expr": "width / 2"}), y=alt.value(y))
     )
 
 
@@ -103,20 +108,23 @@ def layered(
     space: Space,
     layers: Sequence[alt.Chart],
     data: pd.DataFrame,
-    width: int,
     height: int,
+    description: str,
     *,
     filter: bool = True,
 ) -> StaticChart:
     """Layers over ``data`` with every slider bound; ``filter``: keep only the chosen run.
 
-    With ``filter=False`` the layers that show a run select it themselves (``select``), as
-    layers with data of their own (a fixed curve, a surface) must not be filtered.
+    The chart is as wide as the column it sits in (on a phone too), ``height`` pixels high, and
+    ``description`` is its text alternative for screen readers. With ``filter=False`` the layers
+    that show a run select it themselves (``select``), as layers with data of their own (a fixed
+    curve, a surface) must not be filtered.
     """
     chart = alt.layer(*layers, data=data).add_params(*(param(s) for s in space.sliders))
     if filter:
         chart = chart.transform_filter(select(grid_sliders(space)))
-    return StaticChart(chart.properties(width=width, height=height))
+    chart = chart.properties(width="container", height=height, description=description)
+    return StaticChart(chart, space.sliders)
 
 
 def history_grid(
@@ -143,24 +151,48 @@ def history_twin(
         .transform_window(epoch="row_number()")
         .transform_filter(f"datum.epoch <= {chosen(epochs)}")
     )
-    curves = (
-        shown.transform_fold(["train_loss", "train_acc", "test_acc"], as_=["key", "value"])
-        .transform_calculate(curve="replace(replace(datum.key, '_acc', ' accuracy'), '_', ' ')")
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("epoch:Q", scale=alt.Scale(domain=[epochs.low, epochs.high])),
-            y=alt.Y(
-                "value:Q", scale=alt.Scale(domain=[0, 1.2], clamp=True), title="loss / accuracy"
-            ),
-            color=alt.Color("curve:N", title=None),
+    names = {"train_loss": "train loss", "train_acc": "train accuracy", "test_acc": "test accuracy"}
+    color = alt.Color(
+        "curve:N",
+        title=None,
+        scale=alt.Scale(domain=list(names.values()), range=["#1f77b4", "#ff7f0e", "#2ca02c"]),
+        legend=alt.Legend(orient="bottom"),
+    )
+    x = alt.X("epoch:Q", scale=alt.Scale(domain=[epochs.low, epochs.high]), title="epoch")
+
+    def curves(keys: list[str], y: alt.Y) -> alt.Chart:
+        return (
+            shown.transform_fold(keys, as_=["key", "value"])
+            .transform_calculate(curve=f"{json.dumps(names)}[datum.key]")
+            .mark_line(point=True)
+            .encode(x=x, y=y, color=color, strokeDash=alt.StrokeDash("curve:N", legend=None))
         )
+
+    # Loss and accuracy have their own axes: loss on the left, accuracy (0 to 1) on the right.
+    loss = curves(
+        ["train_loss"],
+        alt.Y("value:Q", scale=alt.Scale(domain=[0, 2], clamp=True), title="train loss"),
+    )
+    accuracy = curves(
+        ["train_acc", "test_acc"],
+        alt.Y(
+            "value:Q",
+            scale=alt.Scale(domain=[0, 1]),
+            title="accuracy",
+            axis=alt.Axis(orient="right", grid=False),
+        ),
     )
     label = caption(
         grid_sliders(space),
         "': test accuracy ' + format(datum.test_acc, '.3f') + ' after ' + datum.epoch + ' epochs'",
         base=shown.transform_filter(f"datum.epoch == {chosen(epochs)}"),
     )
-    return layered(space, [curves, label, diverged(200, 110)], runs, 400, 220)
+    both = alt.layer(loss, accuracy).resolve_scale(y="independent")
+    description = (
+        "Training loss (left axis) and training and test accuracy (right axis) per epoch, for "
+        "the settings chosen with the sliders below, from runs trained when the book was built."
+    )
+    return layered(space, [both, label, diverged(110)], runs, 240, description)
 
 
 def history_row(history, **slider_values: float) -> dict[str, object]:

@@ -86,5 +86,10 @@ def twin() -> static.StaticChart:
         .encode(x="x:Q", y="f:Q", order="k:Q")
     )
     label = static.caption(SPACE.sliders, base=chosen)
-    diverged = static.diverged(200, 110, base=chosen)
-    return static.layered(SPACE, [parabola, steps, label, diverged], grid(), 400, 220, filter=False)
+    diverged = static.diverged(110, base=chosen)
+    description = (
+        f"The parabola f(x) = x² and the first {NUM_STEPS} iterates of gradient descent on it "
+        f"from x = {X0:g}, for the learning rate chosen with the slider below."
+    )
+    layers = [parabola, steps, label, diverged]
+    return static.layered(SPACE, layers, grid(), 240, description, filter=False)

@@ -63,10 +63,14 @@ def twin() -> static.StaticChart:
                 scale=alt.Scale(type="log", domain=[1e-12, 1e2], clamp=True),
                 title="gradient norm",
             ),
-            color=alt.Color("activation:N"),
+            color=alt.Color("activation:N", legend=alt.Legend(orient="bottom")),
         )
     )
     label = static.caption(SPACE.sliders).transform_filter(
         "datum.layer == 1 && datum.activation == 'ReLU'"
     )
-    return static.layered(SPACE, [lines, label], grid(), 400, 220)
+    description = (
+        "Gradient norm at the input of each layer (log scale) of a deep stack with ReLU, sigmoid "
+        "and tanh activations, for the input range and depth chosen with the sliders below."
+    )
+    return static.layered(SPACE, [lines, label], grid(), 240, description)

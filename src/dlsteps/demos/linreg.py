@@ -88,8 +88,13 @@ def twin(*, seed: int = 0) -> static.StaticChart:
             ),
         )
     )
-    diverged = static.diverged(200, 110).transform_filter(
+    diverged = static.diverged(110).transform_filter(
         f"datum.diverged_at <= {epochs} * ceil({NUM_EXAMPLES} / datum.batch_size)"
     )
     label = static.caption(static.grid_sliders(SPACE))
-    return static.layered(SPACE, [curve, label, diverged], grid(seed=seed), 400, 220)
+    description = (
+        "Training loss (log scale) per epoch of linear regression trained by minibatch SGD, for "
+        "the learning rate, batch size, label noise and number of epochs chosen with the sliders "
+        "below, from runs trained when the book was built."
+    )
+    return static.layered(SPACE, [curve, label, diverged], grid(seed=seed), 240, description)

@@ -56,4 +56,9 @@ def twin() -> static.StaticChart:
     )
     chosen = base.transform_filter(static.select(SPACE.sliders)).encode(color=alt.value("#1f77b4"))
     label = static.caption(SPACE.sliders).transform_filter(static.select(SPACE.sliders))
-    return static.layered(SPACE, [standard, chosen, label], grid(), 400, 220, filter=False)
+    description = (
+        "The normal density for the mean μ and standard deviation σ chosen with the sliders "
+        "below, over the standard normal density in grey."
+    )
+    layers = [standard, chosen, label]
+    return static.layered(SPACE, layers, grid(), 240, description, filter=False)

@@ -97,7 +97,10 @@ def twin() -> static.StaticChart:
             x=alt.X("x:Q", scale=scale_x, title="x"),
             y=alt.Y("y:Q", scale=scale_y, title="y"),
             color=alt.Color(
-                "outlier:N", scale=alt.Scale(range=["#888", "#d62728"]), title="outlier"
+                "outlier:N",
+                scale=alt.Scale(range=["#888", "#d62728"]),
+                title="outlier",
+                legend=alt.Legend(orient="bottom"),
             ),
         )
     )
@@ -107,7 +110,7 @@ def twin() -> static.StaticChart:
         x2="x1:Q",
         y="y0:Q",
         y2="y1:Q",
-        strokeDash=alt.StrokeDash("loss:N", title="fit"),
+        strokeDash=alt.StrokeDash("loss:N", title="fit", legend=alt.Legend(orient="bottom")),
         stroke=alt.Stroke("loss:N", scale=alt.Scale(range=["#1f77b4", "#2ca02c", "#ff7f0e"])),
     )
     rows = {name: Y_MAX - 3 - 5 * i for i, name in enumerate(models.REGRESSION_LOSSES)}
@@ -120,4 +123,9 @@ def twin() -> static.StaticChart:
         .mark_text(align="left", fontSize=11)
         .encode(text="text:N", x=alt.value(5), y=alt.Y("row:Q", scale=scale_y))
     )
-    return static.layered(SPACE, [dots, lines, errors], fits, 420, 260, filter=False)
+    description = (
+        "Points on a line with outliers shifted up (red), and the lines fitted to them with the "
+        "L2, L1 and Huber losses, for the number and size of outliers and the Huber δ chosen "
+        "with the sliders below."
+    )
+    return static.layered(SPACE, [dots, lines, errors], fits, 280, description, filter=False)

@@ -10,6 +10,7 @@ from dlsteps.space import Slider, Space
 
 NUM_EPOCHS, RECORDS_PER_EPOCH, CELLS = 20, 5, 30
 W_RANGE, B_RANGE = (-1.0, 5.0), (-3.0, 11.0)
+STAR = "M0,-1L.22,-.31L.95,-.31L.36,.12L.59,.81L0,.38L-.59,.81L-.36,.12L-.95,-.31L-.22,-.31Z"
 SPACE = Space(
     Slider("lr", "learning rate", (0.0003, 0.001, 0.003, 0.01, 0.03), 0.003),
     Slider("batch_size", "batch size", (1, 2, 5, 10, 20, 50, data.LINE_N), 10),
@@ -98,7 +99,10 @@ def twin() -> static.StaticChart:
             y=alt.Y("b:Q", scale=alt.Scale(domain=list(B_RANGE)), title="bias b"),
             y2="b2:Q",
             color=alt.Color(
-                "loss:Q", scale=alt.Scale(type="log", scheme="viridis", reverse=True), title="½ MSE"
+                "loss:Q",
+                scale=alt.Scale(type="log", scheme="viridis", reverse=True),
+                title="½ MSE",
+                legend=alt.Legend(orient="bottom"),
             ),
         )
     )
@@ -111,9 +115,14 @@ def twin() -> static.StaticChart:
     )
     truth = (
         alt.Chart(pd.DataFrame({"w": [data.LINE_W], "b": [data.LINE_B]}))
-        .mark_point(shape="diamond", size=150, filled=True, color="black")
+        .mark_point(shape=STAR, size=250, filled=True, color="black")
         .encode(x="w:Q", y="b:Q")
     )
     layers = [heat, path, truth, static.caption(SPACE.sliders, base=chosen)]
-    layers.append(static.diverged(200, 150, base=chosen))
-    return static.layered(SPACE, layers, paths, 400, 300, filter=False)
+    layers.append(static.diverged(150, base=chosen))
+    description = (
+        f"The loss surface of y ≈ w·x + b as a heat map, the true (w, b) as a star, and the path "
+        f"of {NUM_EPOCHS} epochs of SGD over it, for the learning rate, batch size and noise "
+        "chosen with the sliders below."
+    )
+    return static.layered(SPACE, layers, paths, 300, description, filter=False)
