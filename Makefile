@@ -41,9 +41,11 @@ book: $(STAMP)
 ## 127.0.0.1 only (LAB_PORT, LAB_DIR: another port or folder)
 LAB_PORT ?= 8888
 LAB_DIR  ?= notebooks
+# Jupyter refuses to run as root (as in a container or CI) unless told to.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-	  --ServerApp.root_dir=$(LAB_DIR)
+	  --ServerApp.root_dir=$(LAB_DIR) $(LAB_ROOT)
 
 ## test: lint, unit tests, notebook pairs, the book (built by `make book`), its pages in a real
 ## browser, and every committed notebook in the Colab-like environment

@@ -63,7 +63,10 @@
       };
       update(view.signal(param));
       view.addSignalListener(param, (_, index) => update(index));
-      input.addEventListener("input", () => update(input.value));
+      // Vega rewrites the span on both events, so the real value goes in after it each time.
+      for (const type of ["input", "change"]) {
+        input.addEventListener(type, () => update(input.value));
+      }
     }
   }
 

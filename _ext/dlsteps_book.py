@@ -2,7 +2,7 @@
 
 It serves the Vega-Lite runtime as one shared file, ``_static/vega-bundle.js``, so the static
 slider demos draw with no network, with the twins' own script and style (``dlsteps-twins.js``,
-``dlsteps-twins.css``) and accessibility fixes for the theme's buttons (``dlsteps-page.js``);
+``dlsteps-twins.css``) and accessibility fixes to the theme (``dlsteps-page.js``, ``.css``);
 it writes a per-notebook execution-time report; and it removes duplicated page scripts.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 BUNDLE_NAME = "vega-bundle.js"
-TWIN_FILES = ("dlsteps-twins.js", "dlsteps-twins.css", "dlsteps-page.js")
+TWIN_FILES = ("dlsteps-twins.js", "dlsteps-twins.css", "dlsteps-page.js", "dlsteps-page.css")
 HERE = Path(__file__).resolve().parent
 
 
@@ -81,6 +81,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_js_file(TWIN_FILES[0])
     app.add_css_file(TWIN_FILES[1])
     app.add_js_file(TWIN_FILES[2])  # accessible names for the theme's search and mode buttons
+    app.add_css_file(TWIN_FILES[3])  # link contrast in tinted admonitions
     app.connect("build-finished", _write_bundle)
     app.connect("build-finished", _write_execution_report)
     app.connect("html-page-context", _dedupe_scripts)
