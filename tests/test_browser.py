@@ -235,39 +235,64 @@ def luminance(css_color: str) -> float:
 TWIN_PAGES = [f"notebooks/{md.stem}.html" for md in NOTEBOOKS if ".twin(" in md.read_text()]
 
 
+WIDTHS = [1280, 768, 390]  # desktop, tablet, phone
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [1280, 768, 390])
 @pytest.mark.parametrize("path", TWIN_PAGES)
 def test_static_twins_fit_the_screen_follow_the_theme_and_show_real_values(
-    browser, site, path, width, scheme, built_book
+    browser, site, path, scheme, built_book
 ):
-    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    """At each width (the page resized in place, as a turned tablet is), every twin fits."""
+    page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900}, color_scheme=scheme)
     page.goto(site + path, wait_until="networkidle")
     drawn(page)
     demos = page.locator(".static-demo").all()
     assert demos, "no static twin on a page with live panels"
-    scroll, client = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll <= client, f"the page scrolls sideways: {scroll} > {client}"
     shots = built_book / "screenshots" / "twins"
     shots.mkdir(parents=True, exist_ok=True)
-    for i, demo in enumerate(demos):
-        demo.scroll_into_view_if_needed()
-        chart = demo.locator("svg").first.bounding_box()
-        assert chart["x"] >= 0 and chart["x"] + chart["width"] <= width, (i, chart, width)
-        # Axis labels in the page's own text colour: dark on light, light on dark.
-        label = demo.locator("svg .role-axis-label text").first
-        fill = label.evaluate("t => getComputedStyle(t).fill")
-        assert (luminance(fill) > 0.6) == (scheme == "dark"), fill
-        for bind in demo.locator(".vega-bind").all():
-            slider = bind.locator("input[type=range]")
-            shown = bind.locator(".vega-bind-value").inner_text()
-            # The real value is printed and announced; a slider over a grid of 3 or more values
-            # would otherwise show its index, 0, 1, 2, ...
-            assert shown == slider.get_attribute("aria-valuetext")
-            assert slider.get_attribute("aria-label"), "a slider without a name"
-        demo.screenshot(path=shots / f"{Path(path).stem}-{i}-{width}-{scheme}.png")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        # The charts redraw at their column's new width (a ResizeObserver); wait for that.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.static-demo')].every(d => {
+                const svg = d.querySelector('svg');
+                return svg && svg.getBoundingClientRect().width <= d.clientWidth + 1;
+            })""",
+            timeout=10_000,
+        )
+        page.wait_for_timeout(200)  # the redraw that follows a resize is asynchronous
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert scroll <= client, f"{width} px: the page scrolls sideways: {scroll} > {client}"
+        for i, demo in enumerate(demos):
+            demo.scroll_into_view_if_needed()
+            box = demo.bounding_box()
+            chart = demo.locator("svg").first.bounding_box()
+            assert chart["x"] >= 0 and chart["x"] + chart["width"] <= width, (width, i, chart)
+            # Nothing cut off: every piece of text (axes, legend, caption) inside the twin's
+            # box, and none shortened with an ellipsis.
+            for text, x, right in demo.locator("svg text").evaluate_all(
+                """ts => ts.map(t => {
+                    const r = t.getBoundingClientRect();
+                    return [t.textContent, r.left, r.right];
+                })"""
+            ):
+                assert box["x"] - 1 <= x and right <= box["x"] + box["width"] + 1, (width, i, text)
+                assert not text.endswith("…"), (width, i, text)
+            # Axis labels in the page's own text colour: dark on light, light on dark.
+            label = demo.locator("svg .role-axis-label text").first
+            fill = label.evaluate("t => getComputedStyle(t).fill")
+            assert (luminance(fill) > 0.6) == (scheme == "dark"), fill
+            for bind in demo.locator(".vega-bind").all():
+                slider = bind.locator("input[type=range]")
+                shown = bind.locator(".vega-bind-value").inner_text()
+                # The real value is printed and announced; a slider over a grid of 3 or more
+                # values would otherwise show its index, 0, 1, 2, ...
+                assert shown == slider.get_attribute("aria-valuetext")
+                assert slider.get_attribute("aria-label"), "a slider without a name"
+            demo.screenshot(path=shots / f"{Path(path).stem}-{i}-{width}-{scheme}.png")
     page.close()
 
 

@@ -118,7 +118,8 @@ def test_a_chapter_runs_in_jupyterlab_and_its_live_slider_redraws(lab, browser, 
     try:
         expect(last).to_have_text(f"[{len(cells)}]:", timeout=300_000)
     except AssertionError:
-        page.screenshot(path=built_book / f"jupyterlab-{CHAPTER}-stuck.png")
+        (built_book / "screenshots").mkdir(exist_ok=True)
+        page.screenshot(path=built_book / "screenshots" / f"jupyterlab-{CHAPTER}-stuck.png")
         raise
     # What the reader's notebook now holds, read from the file JupyterLab saves.
     page.keyboard.press("Control+s")

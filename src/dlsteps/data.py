@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-import torchvision
 
 from dlsteps import _checks
 
@@ -162,6 +161,8 @@ def _verified_bytes(path: Path, name: str) -> bytes:
 
 def _download(cache: Path) -> dict[str, Path]:
     """Let torchvision download the files into ``cache``; a clear error when that fails."""
+    import torchvision
+
     try:
         torchvision.datasets.FashionMNIST(cache, train=True, download=True)
         torchvision.datasets.FashionMNIST(cache, train=False, download=True)
@@ -223,6 +224,8 @@ def load_fashion_mnist(
     Pixels become floats in [0, 1] in one vectorised step; with ``standardize`` both splits are
     shifted and scaled by the training set's pixel mean and standard deviation.
     """
+    import torchvision  # imported where used: importing it costs seconds
+
     tv_root = fashion_mnist_root(root)
     splits = []
     for train in (True, False):
@@ -248,6 +251,8 @@ def fashion_mnist_loader(
     """The common per-image pipeline: PIL image -> ToTensor in worker processes, for comparison."""
     _checks.int_in_range("batch_size", batch_size, 1)
     _checks.int_in_range("num_workers", num_workers, 0)
+    import torchvision
+
     dataset = torchvision.datasets.FashionMNIST(
         fashion_mnist_root(root), train=train, transform=torchvision.transforms.ToTensor()
     )

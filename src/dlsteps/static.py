@@ -80,15 +80,33 @@ def select(sliders: Sequence[Slider]) -> str:
     return " && ".join(f"datum.{s.name} == {chosen(s)}" for s in sliders)
 
 
+# Where the chart is narrow (a phone), the caption puts one value per line instead of cutting
+# its end off; its lines stack upwards from the top of the plot, into room Vega adds there.
+NARROW = 420  # pixels of plot width
+LINE_HEIGHT = 16
+SEPARATOR = f"(width < {NARROW} ? '\\n' : ', ')"
+
+
 def caption(
-    sliders: Sequence[Slider], extra: str = "''", base: alt.Chart | None = None
+    sliders: Sequence[Slider], extra: str | None = None, base: alt.Chart | None = None
 ) -> alt.Chart:
-    """A text layer at the chart's top left naming the chosen values, then ``extra``."""
-    text = " + ', ' + ".join(chosen_text(s) for s in sliders)
+    """A text layer above the plot's top left naming the chosen values, then ``extra`` (a Vega
+    expression for one more part, such as a run's result)."""
+    parts = [chosen_text(s) for s in sliders] + ([extra] if extra else [])
+    # Vega stacks a text's lines downwards from its anchor: lift the block by its extra lines.
+    lift = -4 - (len(parts) - 1) * LINE_HEIGHT
     return (
         (base or alt.Chart())
-        .transform_calculate(text=f"{text} + {extra}")
-        .mark_text(align="left", dx=5, dy=-8, fontSize=13, limit={"expr": "width - 10"})
+        .transform_calculate(text=f" + {SEPARATOR} + ".join(parts))
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            dx=5,
+            dy={"expr": f"width < {NARROW} ? {lift} : -4"},
+            fontSize=13,
+            lineHeight=LINE_HEIGHT,
+            lineBreak="\n",
+        )
         .encode(text="text:N", x=alt.value(0), y=alt.value(0))
     )
 
@@ -158,7 +176,12 @@ def history_twin(
         scale=alt.Scale(domain=list(names.values()), range=["#1f77b4", "#ff7f0e", "#2ca02c"]),
         legend=alt.Legend(orient="bottom"),
     )
-    x = alt.X("epoch:Q", scale=alt.Scale(domain=[epochs.low, epochs.high]), title="epoch")
+    x = alt.X(
+        "epoch:Q",
+        scale=alt.Scale(domain=[epochs.low, epochs.high]),
+        axis=alt.Axis(tickMinStep=1, format="d"),  # whole epochs only
+        title="epoch",
+    )
 
     def curves(keys: list[str], y: alt.Y) -> alt.Chart:
         return (
@@ -184,7 +207,7 @@ def history_twin(
     )
     label = caption(
         grid_sliders(space),
-        "': test accuracy ' + format(datum.test_acc, '.3f') + ' after ' + datum.epoch + ' epochs'",
+        "'test accuracy ' + format(datum.test_acc, '.3f') + ' after ' + datum.epoch + ' epochs'",
         base=shown.transform_filter(f"datum.epoch == {chosen(epochs)}"),
     )
     both = alt.layer(loss, accuracy).resolve_scale(y="independent")
