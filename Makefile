@@ -25,7 +25,7 @@ CACHE_KEY = $(shell cat requirements.txt $$(find src _ext -name '*.py' 2>/dev/nu
 # glossary's Chinese names need a CJK font in the screenshots.
 SYSTEM_PACKAGES := $(if $(filter test,$(MAKECMDGOALS)),chromium fonts-noto-cjk)
 
-.PHONY: book test check lint lab release sync bench system-deps clean
+.PHONY: book test check unit lint lab release sync bench system-deps clean
 
 ## book: set up everything, execute the notebooks whose code changed and build the HTML
 book: $(STAMP)
@@ -49,12 +49,18 @@ lab: $(STAMP)
 
 ## test: lint, unit tests, notebook pairs, the book (built by `make book`), its pages in a real
 ## browser, and every committed notebook in the Colab-like environment
+# Both run their tests on every core (pytest-xdist): the Colab-like run of the notebooks takes
+# one while the browser tests go on in the other.
 test: check book $(COLAB_STAMP) | system-deps
-	$(BIN)/pytest -m book
+	$(BIN)/pytest -m book -n auto --durations=10
 
 ## check: the quick loop, well under a minute: lint, notebook pairs, text checks, unit tests
-check: lint
-	$(BIN)/pytest -m "not book" -q
+check: $(STAMP)
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint unit
+
+## unit: the unit, property and text tests alone (no notebook, no browser), on every core
+unit: $(STAMP)
+	$(BIN)/pytest -m "not book" -q -n auto
 
 ## lint: every pre-commit hook on every file (ruff, notebook pairs, no outputs, no large files,
 ## actionlint and zizmor on the workflows); .pre-commit-config.yaml lists them

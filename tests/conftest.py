@@ -4,11 +4,18 @@ Tests that need the built book, the Colab-like environment or a browser carry th
 marker (set here from the fixtures they use); `make check` runs everything else.
 """
 
+import fcntl
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# Under pytest-xdist (`make check`, `make test`: one worker per core) each worker computes on one
+# thread, as do the processes it starts; two workers with a thread per core each would thrash.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = "1"
 
 # Property tests: the same examples on every run (derandomized) and a bounded number of them.
 settings.register_profile(
@@ -47,8 +54,14 @@ def built_book() -> Path:
     source. Each notebook is executed once, by that build: the tests read its results."""
     build = ROOT / "_build"
     report = build / "html" / "execution-report.json"
-    if not report.exists() or report.stat().st_mtime < newest_source():
-        proc = subprocess.run(["make", "-C", str(ROOT), "book"], capture_output=True, text=True)
-        if proc.returncode != 0:
-            pytest.fail(f"make book failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
+    build.mkdir(exist_ok=True)
+    # With pytest-xdist each worker asks; the lock lets one build while the others wait.
+    with (build / ".build-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not report.exists() or report.stat().st_mtime < newest_source():
+            proc = subprocess.run(
+                ["make", "-C", str(ROOT), "book"], capture_output=True, text=True
+            )  # fmt: skip
+            if proc.returncode != 0:
+                pytest.fail(f"make book failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
     return build

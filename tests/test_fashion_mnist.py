@@ -5,7 +5,6 @@ import urllib.error
 
 import pytest
 import torch
-import torchvision
 
 from dlsteps import data
 
@@ -116,7 +115,7 @@ def test_no_copy_and_no_network_gives_one_clear_error(tmp_path, monkeypatch):
         calls.append(self.root)
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(torchvision.datasets.FashionMNIST, "download", offline)
+    monkeypatch.setattr("torchvision.datasets.FashionMNIST.download", offline)
     with pytest.raises(data.DataNotFoundError) as info:
         data.load_fashion_mnist()
     message = str(info.value)
