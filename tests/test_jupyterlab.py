@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT
+from dlsteps.demos import normal
 from test_browser import CHROMIUM, FLAGS
 
 CHAPTER = "normal-and-losses"  # the quickest chapter with live panels
@@ -145,7 +146,11 @@ def test_a_chapter_runs_in_jupyterlab_and_its_live_slider_redraws(lab, browser, 
     natural, shown = image.evaluate("i => [i.naturalWidth, i.clientWidth]")
     assert natural == 2 * shown, (natural, shown)
     panel = image.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
-    handle = panel.locator("[role=slider]").first
+    # The first slider of the chapter's first panel (demos.normal): a screen reader finds it by
+    # its label and hears the value the readout shows, not an index.
+    mu = normal.SPACE["mu"]
+    handle = panel.get_by_role("slider", name=mu.label, exact=True)
+    expect(handle).to_have_attribute("aria-valuetext", mu.text(mu.default))
     before = image.get_attribute("src")
     handle.focus()
     page.keyboard.press("ArrowRight")  # moved with the keyboard, as a reader without a mouse does
@@ -154,6 +159,8 @@ def test_a_chapter_runs_in_jupyterlab_and_its_live_slider_redraws(lab, browser, 
         arg=[image.element_handle(), before],
         timeout=30_000,
     )
+    after = mu.values[mu.values.index(mu.default) + 1]
+    expect(handle).to_have_attribute("aria-valuetext", mu.text(after))
     shots = built_book / "screenshots"
     shots.mkdir(exist_ok=True)
     panel.screenshot(path=shots / f"jupyterlab-{CHAPTER}-panel.png")

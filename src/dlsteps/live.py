@@ -109,12 +109,55 @@ class LivePanel:
             worker = self._worker
 
     def widget(self) -> W.VBox:
-        return W.VBox([W.HBox(list(self.controls.values())), self.message, self.image])
+        box = W.VBox([W.HBox(list(self.controls.values())), self.message, self.image])
+        box.add_class(f"dlsteps-panel-{id(self)}")
+        return box
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from IPython.display import Javascript, display
 
         display(self.widget())
+        display(Javascript(ANNOUNCE.replace("TAG", f"dlsteps-panel-{id(self)}")))
+
+
+# ipywidgets gives a slider's handle no accessible name (its label is not tied to it), and
+# ipywidgets 8 announces a SelectionSlider's index, not the value it shows. This script, shown
+# beside the panel, names each handle after its label and announces the value the readout shows,
+# in ipywidgets 8 (noUiSlider handles) and 7.7 (jQuery UI handles, Colab).
+ANNOUNCE = """
+(function () {
+  function announce() {
+    const panel = document.querySelector(".TAG");
+    const boxes = panel ? panel.querySelectorAll(".widget-slider") : [];
+    let ready = boxes.length > 0;
+    for (const box of boxes) {
+      const handle = box.querySelector(".noUi-handle, .ui-slider-handle");
+      const name = box.querySelector(".widget-label");
+      const readout = box.querySelector(".widget-readout");
+      if (!handle || !name || !readout) { ready = false; continue; }
+      if (handle.dataset.dlstepsNamed) continue;
+      handle.dataset.dlstepsNamed = "1";
+      handle.setAttribute("role", "slider");
+      handle.setAttribute("aria-label", name.textContent.trim());
+      const shown = () => (readout.value || readout.textContent || "").trim();
+      const sync = () => {
+        if (handle.getAttribute("aria-valuetext") !== shown()) {
+          handle.setAttribute("aria-valuetext", shown());
+        }
+      };
+      sync();
+      const watch = { childList: true, characterData: true, subtree: true, attributes: true };
+      new MutationObserver(sync).observe(readout, watch);
+      new MutationObserver(sync).observe(handle, { attributes: true });
+    }
+    return ready;
+  }
+  let tries = 0;
+  (function wait() {
+    if (!announce() && ++tries < 100) setTimeout(wait, 100);
+  })();
+})();
+"""
 
 
 def live_panel(
