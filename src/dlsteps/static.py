@@ -82,7 +82,7 @@ def select(sliders: Sequence[Slider]) -> str:
 
 # Where the chart is narrow (a phone), the caption puts one value per line instead of cutting
 # its end off; its lines stack upwards from the top of the plot, into room Vega adds there.
-NARROW = 420  # pixels of plot width
+NARROW = 560  # pixels of plot width: below it, the longest caption (about 480 px) might not fit
 LINE_HEIGHT = 16
 SEPARATOR = f"(width < {NARROW} ? '\\n' : ', ')"
 
