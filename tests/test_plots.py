@@ -21,3 +21,20 @@ def test_network_rejects_a_single_layer_and_mismatched_names():
         plots.draw_network(["x1"])
     with pytest.raises(ValueError, match=r"names must have one entry per layer \(2\), got 1"):
         plots.draw_network(["x1"], ["o1"], names=["inputs"])
+
+
+@pytest.mark.parametrize("count, size", [(10, 20.0), (30, 40.0), (30, 5.0), (0, 5.0)])
+def test_the_robust_legend_covers_no_point(count, size):
+    """In the live panel's figure, no data point or outlier lies under the legend."""
+    from matplotlib.figure import Figure
+
+    from dlsteps.demos import robust
+
+    figure = Figure(figsize=(6, 4))
+    figure.subplots_adjust(left=0.15, right=0.97, bottom=0.16, top=0.9)  # as the live panel
+    ax = robust.draw(figure.add_subplot(), count, size, 1.0)
+    figure.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    points = [xy for c in ax.collections for xy in ax.transData.transform(c.get_offsets())]
+    assert len(points) == 100
+    assert not [xy for xy in points if box.contains(*xy)]

@@ -303,16 +303,22 @@ def draw_robust_fits(
     *,
     ax: Axes | None = None,
 ) -> Axes:
-    """Data (outliers in red) and one fitted line per loss, labelled with its [w, b]."""
+    """Data (outliers in red) and one fitted line per loss, labelled with its [w, b].
+
+    The legend names the lines only. The data lie along the line and the outliers above it, so
+    the y axis reaches further down to leave the lower right corner empty for the legend.
+    """
     ax = _axes(ax, (6.0, 4.0))
     mask = torch.zeros(len(y), dtype=torch.bool)
     mask[outliers] = True
-    ax.scatter(x[~mask], y[~mask], s=10, color="0.5", label="data")
-    ax.scatter(x[mask], y[mask], s=14, color="C3", label="outliers")
+    ax.scatter(x[~mask], y[~mask], s=10, color="0.5")
+    ax.scatter(x[mask], y[mask], s=14, color="C3")
     grid = torch.tensor([0.0, data.LINE_X_MAX])
     for (name, (w, b)), style in zip(fits.items(), ["-", "--", ":"], strict=False):
         ax.plot(grid, w * grid + b, style, lw=2, label=f"{name}: w = {w:.2f}, b = {b:.2f}")
     ax.plot(grid, data.LINE_W * grid + data.LINE_B, color="k", lw=0.8, label="true line")
     ax.set(xlabel="x", ylabel="y", xlim=(0, data.LINE_X_MAX))
-    ax.legend(fontsize="medium", loc="upper left")
+    low, high = ax.get_ylim()
+    ax.set_ylim(low - 0.5 * (high - low), high)
+    ax.legend(fontsize="medium", loc="lower right")
     return ax

@@ -15,7 +15,7 @@ SPACE = Space(
 )
 NOTE = (
     f"{data.LINE_N} points from y = {data.LINE_W:g}x + {data.LINE_B:g} + N(0, 1); "
-    "outliers are shifted up."
+    "outliers (red) are shifted up."
 )
 Y_MAX = 80.0
 
