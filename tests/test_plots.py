@@ -38,3 +38,45 @@ def test_the_robust_legend_covers_no_point(count, size):
     points = [xy for c in ax.collections for xy in ax.transData.transform(c.get_offsets())]
     assert len(points) == 100
     assert not [xy for xy in points if box.contains(*xy)]
+
+
+def test_curves_put_ticks_on_whole_epochs_only():
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    plots.plot_curves({"a": [1.0, 0.5, 0.2], "b": [0.9, 0.4, 0.3]}, ax=ax)
+    ticks = ax.get_xticks()
+    assert len(ticks) >= 3 and all(t == int(t) for t in ticks), ticks
+
+
+@pytest.fixture(scope="module")
+def linreg_twin_spec():
+    from dlsteps.demos import linreg
+
+    return linreg.twin().spec
+
+
+@pytest.mark.parametrize(
+    "chosen, reaches",
+    [({"noise": 0.0, "num_epochs": 10}, 1e-10), ({"lr": 3.0, "batch_size": 200}, 1e10)],
+)
+def test_the_linreg_twin_draws_each_run_on_its_own_range(linreg_twin_spec, chosen, reaches):
+    """A noise-free run falls to about 1e-11, an exploding one climbs past 1e10: the y axis
+    shows both (a fixed axis from 1e-5 to 1e4 drew them flat at its edge)."""
+    import json
+    import re
+
+    import vl_convert
+
+    from dlsteps.demos import linreg
+
+    spec = json.loads(json.dumps(linreg_twin_spec))
+    spec["width"] = 500
+    for p in spec["params"]:
+        name = p["name"].removeprefix("p_")
+        if name in chosen:
+            p["value"] = list(linreg.SPACE[name].values).index(chosen[name])
+    svg = vl_convert.vegalite_to_svg(spec)
+    labels = [float(t) for t in re.findall(r">(\d(?:\.\d+)?e[+-]\d+)<", svg)]
+    assert labels, "no tick label on the log axis"
+    assert (min(labels) <= reaches) if reaches < 1 else (max(labels) >= reaches), labels

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import torch
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from dlsteps import _checks, data, models
 
@@ -69,6 +70,7 @@ def plot_curves(
     for (label, values), marker in zip(curves.items(), "osD^v<>", strict=False):
         ax.plot(range(start, start + len(values)), values, marker=marker, label=label)
     ax.set(xlabel=xlabel, ylabel=ylabel, yscale="log" if logy else "linear")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epoch 2, never 2.25
     ax.grid(alpha=0.3)
     ax.legend()
     return ax
