@@ -80,3 +80,44 @@ def test_the_linreg_twin_draws_each_run_on_its_own_range(linreg_twin_spec, chose
     labels = [float(t) for t in re.findall(r">(\d(?:\.\d+)?e[+-]\d+)<", svg)]
     assert labels, "no tick label on the log axis"
     assert (min(labels) <= reaches) if reaches < 1 else (max(labels) >= reaches), labels
+
+
+def test_the_robust_twin_draws_each_loss_as_the_live_panel_does():
+    """L2 blue solid, L1 orange dashed, Huber green dotted, in the panel and in the twin."""
+    from matplotlib.colors import to_hex
+    from matplotlib.figure import Figure
+
+    from dlsteps.demos import robust
+
+    ax = robust.draw(Figure().add_subplot(), 10, 20.0, 1.0)
+    panel = {
+        line.get_label().split(":")[0]: (to_hex(line.get_color()), line.get_linestyle())
+        for line in ax.get_lines()
+        if ":" in line.get_label()
+    }
+    (lines,) = [
+        layer["encoding"] for layer in robust.twin().spec["layer"] if "stroke" in layer["encoding"]
+    ]
+    colour, dash = lines["stroke"]["scale"], lines["strokeDash"]["scale"]
+    twin = {
+        name: (
+            colour["range"][colour["domain"].index(name)],
+            dash["range"][dash["domain"].index(name)],
+        )
+        for name in panel
+    }
+    styles = {"-": [1, 0], "--": [6, 4], ":": [2, 2]}
+    assert {name: (c, styles[s]) for name, (c, s) in panel.items()} == twin
+
+
+def test_the_normal_demo_axis_fits_its_tallest_curve_with_little_room_to_spare():
+    from matplotlib.figure import Figure
+
+    from dlsteps.demos import normal
+
+    tallest = max(max(row) for row in normal.grid().p)
+    curve = next(layer for layer in normal.twin().spec["layer"] if "y" in layer["encoding"])
+    top = curve["encoding"]["y"]["scale"]["domain"][1]
+    assert tallest <= top <= 1.1 * tallest, (tallest, top)
+    ax = normal.draw(Figure().add_subplot(), 0.0, 0.5)
+    assert ax.get_ylim() == (0, top)  # the live panel on the same scale

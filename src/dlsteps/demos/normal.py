@@ -1,5 +1,7 @@
 """The normal density: its mean μ and standard deviation σ."""
 
+import math
+
 import altair as alt
 import pandas as pd
 import torch
@@ -13,7 +15,12 @@ SPACE = Space(
     Slider("mu", "mean μ", tuple(k / 2 for k in range(-6, 7)), 0.0),
     Slider("sigma", "std σ", tuple(k / 4 for k in range(2, 13)), 1.0),
 )
-NOTE = "The grey curve is the standard normal N(0, 1), for reference."
+NOTE = (
+    "The grey curve is the standard normal N(0, 1), for reference; "
+    "at μ 0 and σ 1 the blue curve covers it."
+)
+# The tallest density the sliders reach (at the smallest σ), with a little room above it.
+P_MAX = 1.05 / (math.sqrt(2 * math.pi) * min(SPACE["sigma"].values))
 
 
 def run(mu: float, sigma: float) -> torch.Tensor:
@@ -25,7 +32,9 @@ def run(mu: float, sigma: float) -> torch.Tensor:
 def draw(ax: Axes, mu: float, sigma: float) -> Axes:
     SPACE.check(mu=mu, sigma=sigma)
     curves = {"N(0, 1)": (0.0, 1.0), f"N({mu:g}, {sigma:g}²)": (mu, sigma)}
-    return plots.draw_densities(curves, ax=ax, x_max=X_MAX)
+    ax = plots.draw_densities(curves, ax=ax, x_max=X_MAX)
+    ax.set_ylim(0, P_MAX)  # one scale for every slider position, as in the twin
+    return ax
 
 
 def grid() -> pd.DataFrame:
@@ -48,7 +57,7 @@ def twin() -> static.StaticChart:
         .mark_line()
         .encode(
             x=alt.X("x:Q", scale=alt.Scale(domain=[-X_MAX, X_MAX])),
-            y=alt.Y("p:Q", scale=alt.Scale(domain=[0, 1.4]), title="density p(x)"),
+            y=alt.Y("p:Q", scale=alt.Scale(domain=[0, P_MAX]), title="density p(x)"),
         )
     )
     standard = base.transform_filter("datum.mu == 0 && datum.sigma == 1").encode(

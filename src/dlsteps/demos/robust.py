@@ -18,6 +18,8 @@ NOTE = (
     "outliers (red) are shifted up."
 )
 Y_MAX = 80.0
+LOSSES = list(models.REGRESSION_LOSSES)  # L2, L1, Huber
+COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c"]  # matplotlib's C0, C1, C2, as in plots.draw_robust_fits
 
 
 def run(count: int, size: float, delta: float, *, seed: int = 0) -> dict[str, torch.Tensor]:
@@ -110,8 +112,15 @@ def twin() -> static.StaticChart:
         x2="x1:Q",
         y="y0:Q",
         y2="y1:Q",
-        strokeDash=alt.StrokeDash("loss:N", title="fit", legend=alt.Legend(orient="bottom")),
-        stroke=alt.Stroke("loss:N", scale=alt.Scale(range=["#1f77b4", "#2ca02c", "#ff7f0e"])),
+        # The styles of the live panel and the chapter's figure: L2 blue solid, L1 orange
+        # dashed, Huber green dotted (Vega would otherwise pair them in alphabetical order).
+        strokeDash=alt.StrokeDash(
+            "loss:N",
+            scale=alt.Scale(domain=LOSSES, range=[[1, 0], [6, 4], [2, 2]]),
+            title="fit",
+            legend=alt.Legend(orient="bottom"),
+        ),
+        stroke=alt.Stroke("loss:N", scale=alt.Scale(domain=LOSSES, range=COLOURS)),
     )
     rows = {name: Y_MAX - 3 - 5 * i for i, name in enumerate(models.REGRESSION_LOSSES)}
     errors = (
