@@ -2,6 +2,7 @@
 
 import shutil
 import urllib.error
+from pathlib import Path
 
 import pytest
 import torch
@@ -123,3 +124,17 @@ def test_no_copy_and_no_network_gives_one_clear_error(tmp_path, monkeypatch):
     for hint in ("sudo apt-get install dataset-fashion-mnist", "$DLSTEPS_DATA", "internet"):
         assert hint in message
     assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_the_torchvision_cache_is_where_pytorch_keeps_its_cache(monkeypatch, tmp_path):
+    """$TORCH_HOME first, then $XDG_CACHE_HOME/torch, then ~/.cache/torch, as PyTorch does."""
+    import torch.hub
+
+    monkeypatch.delenv("TORCH_HOME", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert data.torchvision_cache() == Path(torch.hub._get_torch_home()) / "datasets"
+    assert data.torchvision_cache() == tmp_path / "xdg" / "torch" / "datasets"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert data.torchvision_cache() == Path.home() / ".cache" / "torch" / "datasets"
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "th"))
+    assert data.torchvision_cache() == tmp_path / "th" / "datasets"

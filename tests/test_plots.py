@@ -121,3 +121,20 @@ def test_the_normal_demo_axis_fits_its_tallest_curve_with_little_room_to_spare()
     assert tallest <= top <= 1.1 * tallest, (tallest, top)
     ax = normal.draw(Figure().add_subplot(), 0.0, 0.5)
     assert ax.get_ylim() == (0, top)  # the live panel on the same scale
+
+
+def test_images_share_one_grey_scale_when_given_a_range():
+    """A faint image (max 0.5) is drawn lighter than a dark one (max 1) with vrange=(0, 1);
+    without it each image spans the whole scale on its own."""
+    import torch
+    from matplotlib.figure import Figure
+
+    images = torch.stack([torch.linspace(0, 0.5, 784), torch.linspace(0, 1, 784)]).reshape(
+        2, 28, 28
+    )
+    shared = plots.show_images(images, axes=Figure().subplots(1, 2, squeeze=False), vrange=(0, 1))
+    assert [ax.get_images()[0].get_clim() for ax in shared.flat] == [(0, 1), (0, 1)]
+    own = plots.show_images(images, axes=Figure().subplots(1, 2, squeeze=False))
+    assert [ax.get_images()[0].get_clim()[1] for ax in own.flat] == [0.5, 1.0]
+    with pytest.raises(ValueError, match="vrange"):
+        plots.show_images(images, vrange=(1, 0))

@@ -108,9 +108,14 @@ class CorruptFileError(ValueError):
 
 
 def torchvision_cache() -> Path:
-    """Where torchvision data sets are usually kept: $TORCH_HOME/datasets (~/.cache/torch)."""
-    torch_home = os.environ.get("TORCH_HOME", Path.home() / ".cache" / "torch")
-    return Path(torch_home) / "datasets"
+    """Where torchvision data sets are usually kept: ``datasets`` in PyTorch's cache folder.
+
+    That folder is found as PyTorch finds it: $TORCH_HOME, else $XDG_CACHE_HOME/torch, else
+    ~/.cache/torch.
+    """
+    cache_home = os.environ.get("XDG_CACHE_HOME", "~/.cache")
+    torch_home = os.environ.get("TORCH_HOME", os.path.join(cache_home, "torch"))
+    return Path(torch_home).expanduser() / "datasets"
 
 
 def _find_file(folder: Path, name: str) -> Path | None:

@@ -1,6 +1,7 @@
 """Plotting functions: each takes an optional ``ax``, draws on it and returns it."""
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -166,13 +167,22 @@ def show_images(
     ncols: int = 8,
     axes: np.ndarray | None = None,
     scale: float = 1.4,
+    vrange: tuple[float, float] | None = None,
 ) -> np.ndarray:
-    """Draw (n, 28, 28) or (n, 1, 28, 28) images in a grid with optional titles; return the axes."""
+    """Draw (n, 28, 28) or (n, 1, 28, 28) images in a grid with optional titles; return the axes.
+
+    ``vrange``: the values drawn white and black, the same for every image (``(0, 1)`` for
+    pixels), so that darker means a larger value across images. ``None``: each image from its
+    own lowest value (white) to its own highest (black), as for standardised inputs.
+    """
     _checks.tensor("images", images, (3, 4))
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"titles must have one entry per image ({len(images)}), got {len(titles)}")
     _checks.int_in_range("ncols", ncols, 1)
     _checks.positive_finite("scale", scale)
+    vmin, vmax = (None, None) if vrange is None else vrange
+    if vrange is not None and not (math.isfinite(vmin) and math.isfinite(vmax) and vmin < vmax):
+        raise ValueError(f"vrange must be (low, high), finite with low < high, got {vrange!r}")
     images = images.detach().cpu().reshape(len(images), *images.shape[-2:])
     if axes is None:
         nrows = -(-len(images) // ncols)
@@ -186,7 +196,7 @@ def show_images(
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(images):
-            ax.imshow(images[i].numpy(), cmap="gray_r")
+            ax.imshow(images[i].numpy(), cmap="gray_r", vmin=vmin, vmax=vmax)
             if titles is not None:
                 ax.set_title(titles[i], fontsize=9)
     return axes
