@@ -21,6 +21,20 @@ def test_stable_softmax_equals_torch(logits):
     assert torch.isfinite(models.log_softmax(logits)).all()
 
 
+@pytest.mark.parametrize("logits", [EXTREME, torch.randn(64, 10, generator=gen())])
+@pytest.mark.parametrize(
+    "ours, theirs", [(models.softmax, torch.softmax), (models.log_softmax, torch.log_softmax)]
+)
+def test_softmax_gradients_equal_torch(logits, ours, theirs):
+    """The backward pass through the stable softmax and log-softmax, as through PyTorch's."""
+    weights = torch.randn(logits.shape, generator=gen(2))  # a loss that uses every output
+    a, b = logits.clone().requires_grad_(), logits.clone().requires_grad_()
+    (ours(a) * weights).sum().backward()
+    (theirs(b, -1) * weights).sum().backward()
+    assert torch.isfinite(a.grad).all()
+    assert torch.allclose(a.grad, b.grad, atol=1e-5)
+
+
 def test_naive_softmax_would_overflow():
     naive = torch.exp(EXTREME) / torch.exp(EXTREME).sum(-1, keepdim=True)
     assert torch.isnan(naive[0]).any() and torch.isfinite(models.softmax(EXTREME)).all()
