@@ -138,3 +138,57 @@ def test_images_share_one_grey_scale_when_given_a_range():
     assert [ax.get_images()[0].get_clim()[1] for ax in own.flat] == [0.5, 1.0]
     with pytest.raises(ValueError, match="vrange"):
         plots.show_images(images, vrange=(1, 0))
+
+
+def _history(loss):
+    from dlsteps import training
+
+    n = len(loss)
+    return training.History(list(loss), [0.5] * n, [0.6] * n, [0.1] * n)
+
+
+def test_a_classifier_twin_shows_a_large_loss_instead_of_clipping_it():
+    """A run whose loss reaches 24 has a loss axis that reaches 24 (it was clipped at 2)."""
+    import json
+    import re
+
+    import vl_convert
+
+    from dlsteps import static
+    from dlsteps.space import Slider, Space
+
+    space = Space(
+        Slider("lr", "learning rate", (0.1, 1.0), 1.0),
+        Slider("num_epochs", "epochs", (1, 2, 3), 3, prefix=True),
+    )
+    losses = {0.1: [0.9, 0.5, 0.4], 1.0: [23.6, 10.4, 8.2]}
+    chart = static.history_twin(
+        space, lambda tr, te, lr, num_epochs, seed: _history(losses[lr]), None, None
+    )
+    spec = json.loads(json.dumps(chart.spec))
+    spec["width"] = 500
+    svg = vl_convert.vegalite_to_svg(spec)
+    ticks = [float(t) for t in re.findall(r">(\d+(?:\.\d+)?)</text>", svg)]
+    assert max(ticks) >= 20, ticks
+
+
+def test_the_history_panel_says_what_its_axis_leaves_out():
+    from matplotlib.figure import Figure
+
+    def notes(loss):
+        ax = plots.plot_history(_history(loss), ax=Figure().add_subplot())
+        return [t.get_text() for t in ax.texts]
+
+    assert notes([0.9, 0.5, 0.4]) == []
+    assert notes([23.6, 10.4, 8.2]) == ["train loss above 2.5, up to 23.6"]
+
+
+def test_a_linreg_panel_shows_each_run_on_its_own_range():
+    from matplotlib.figure import Figure
+
+    from dlsteps.demos import linreg
+
+    quiet = linreg.draw(Figure().add_subplot(), 0.03, 10, 0.0, 10)
+    assert quiet.get_ylim()[0] < 1e-10  # a noise-free run falls below 1e-10
+    wild = linreg.draw(Figure().add_subplot(), 3.0, 200, 0.01, 10)
+    assert wild.get_ylim()[1] > 1e10  # an exploding one climbs past 1e10

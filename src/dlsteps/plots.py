@@ -92,13 +92,17 @@ def divergence_note(ax: Axes, step: int) -> None:
     )
 
 
-def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=(1e-5, 1e4)) -> Axes:
-    """Draw run ``g`` of a ``training.SGDRuns``: the loss curve, or where it diverged."""
+def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=None) -> Axes:
+    """Draw run ``g`` of a ``training.SGDRuns``: the loss curve, or where it diverged.
+
+    ``ylim``: fixed limits of the log loss axis; ``None``, the run's own range (a noise-free run
+    falls to about 1e-11, an exploding one climbs to 1e35: both stay in view).
+    """
     _checks.int_in_range("g", g, 0, len(runs.loss) - 1)
     ax = _axes(ax)
     loss = runs.loss[g].detach().cpu()
     keep = loss.isfinite()
-    ax.plot(runs.epochs[keep], loss[keep].clamp_min(ylim[0]), marker=".", color="C0")
+    ax.plot(runs.epochs[keep], loss[keep], marker=".", color="C0")
     ax.set(
         xlabel="epoch",
         ylabel="training loss (½ squared error)",
@@ -209,10 +213,19 @@ def plot_history(history, *, ax: Axes | None = None, title: str | None = None) -
     ax.plot(epochs, history.train_loss, "-", label="train loss")
     ax.plot(epochs, history.train_acc, "--", label="train accuracy")
     ax.plot(epochs, history.test_acc, "-.", label="test accuracy")
-    top = min(
-        max([1.0, *history.train_loss]), 2.5
-    )  # a huge first-epoch loss would flatten the rest
+    highest = max([1.0, *history.train_loss])
+    top = min(highest, 2.5)  # a huge first-epoch loss would flatten the rest
     ax.set(xlabel="epoch", ylim=(0, top * 1.05), title=title)
+    if highest > top:  # say what the axis leaves out
+        ax.text(
+            0.02,
+            0.97,
+            f"train loss above {top:g}, up to {highest:.3g}",
+            transform=ax.transAxes,
+            va="top",
+            fontsize="medium",
+            color="C0",
+        )
     ax.grid(alpha=0.3)
     ax.legend()
     if history.diverged_at:

@@ -194,7 +194,8 @@ def history_twin(
     # Loss and accuracy have their own axes: loss on the left, accuracy (0 to 1) on the right.
     loss = curves(
         ["train_loss"],
-        alt.Y("value:Q", scale=alt.Scale(domain=[0, 2], clamp=True), title="train loss"),
+        # log scale on the run's own range: 0.3 and a diverging 24 both in view, none clipped
+        alt.Y("value:Q", scale=alt.Scale(type="log"), title="train loss (log scale)"),
     )
     accuracy = curves(
         ["train_acc", "test_acc"],
@@ -212,7 +213,8 @@ def history_twin(
     )
     both = alt.layer(loss, accuracy).resolve_scale(y="independent")
     description = (
-        "Training loss (left axis) and training and test accuracy (right axis) per epoch, for "
+        "Training loss (left axis, log scale) and training and test accuracy (right axis) per "
+        "epoch, for "
         "the settings chosen with the sliders below, from runs trained when the book was built."
     )
     return layered(space, [both, label, diverged(110)], runs, 240, description)
