@@ -91,12 +91,19 @@ def twin() -> static.StaticChart:
     heat = (
         alt.Chart(surface)
         .transform_filter(static.select([SPACE["noise"]]))
-        .transform_calculate(w2=f"datum.w + {cell_w}", b2=f"datum.b + {cell_b}")
-        .mark_rect(opacity=0.8)
+        # Each cell centred on its grid point; the half cells beyond the axes are clipped, so no
+        # cell covers the caption above the plot.
+        .transform_calculate(
+            w1=f"datum.w - {cell_w / 2}",
+            w2=f"datum.w + {cell_w / 2}",
+            b1=f"datum.b - {cell_b / 2}",
+            b2=f"datum.b + {cell_b / 2}",
+        )
+        .mark_rect(opacity=0.8, clip=True)
         .encode(
-            x=alt.X("w:Q", scale=alt.Scale(domain=list(W_RANGE)), title="weight w"),
+            x=alt.X("w1:Q", scale=alt.Scale(domain=list(W_RANGE)), title="weight w"),
             x2="w2:Q",
-            y=alt.Y("b:Q", scale=alt.Scale(domain=list(B_RANGE)), title="bias b"),
+            y=alt.Y("b1:Q", scale=alt.Scale(domain=list(B_RANGE)), title="bias b"),
             y2="b2:Q",
             color=alt.Color(
                 "loss:Q",
