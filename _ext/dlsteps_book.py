@@ -3,17 +3,22 @@
 It serves the Vega-Lite runtime as one shared file, ``_static/vega-bundle.js``, so the static
 slider demos draw with no network, with the twins' own script and style (``dlsteps-twins.js``,
 ``dlsteps-twins.css``) and accessibility fixes to the theme (``dlsteps-page.js``, ``.css``);
-it writes a per-notebook execution-time report; and it removes duplicated page scripts.
+it executes the notebooks side by side, one per core, before Sphinx reads them; it writes a
+per-notebook execution-time report; and it removes duplicated page scripts.
 """
 
 import json
+import multiprocessing
 import os
 from pathlib import Path
 from typing import Any
 
 BUNDLE_NAME = "vega-bundle.js"
+# The twins' runtime and style; accessible names for the theme's search and mode buttons, and
+# link contrast in tinted admonitions. Each is served from _static/ and linked from every page.
 TWIN_FILES = ("dlsteps-twins.js", "dlsteps-twins.css", "dlsteps-page.js", "dlsteps-page.css")
 HERE = Path(__file__).resolve().parent
+READER = {"name": "myst_nb_md", "type": "plugin"}  # myst-nb's own reader of .md notebooks
 
 
 def _write_bundle(app: Any, exception: Exception | None) -> None:
@@ -29,6 +34,69 @@ def _write_bundle(app: Any, exception: Exception | None) -> None:
     (static / BUNDLE_NAME).write_text(bundle, encoding="utf-8")
     for name in TWIN_FILES:  # the twins' runtime and style, the page fixes: beside this file
         (static / name).write_text((HERE / name).read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _execute_side_by_side(app: Any, env: Any, docnames: list[str]) -> None:
+    """Execute the notebooks about to be read whose code is not in the cache, one per core.
+
+    myst-nb executes notebooks one after another as Sphinx reads them, and a small PyTorch model
+    gains little from a second thread. Here jupyter-cache runs them in a pool of processes, each
+    kernel with one thread, and stores them in the same cache myst-nb reads. myst-nb then finds
+    every notebook cached: nothing is executed twice, and what the pages show is the same. A
+    notebook that fails stops the build here, with its traceback.
+    """
+    if app.config.nb_execution_mode != "cache":
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
+    from myst_nb.core.read import is_myst_markdown_notebook, myst_nb_reader_plugin
+    from sphinx.errors import ExtensionError
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    cache = get_cache(app.config.nb_execution_cache_path or ".jupyter_cache")
+    # Longest first: the later chapters train the bigger models, so start from the end of the book.
+    site_map = getattr(app.config, "external_site_map", None) or {}
+    order = {name: i for i, name in enumerate(site_map)}
+    pending = []
+    for docname in sorted(docnames, key=lambda d: -order.get(d, -1)):
+        path = Path(env.doc2path(docname))
+        if path.suffix != ".md" or not is_myst_markdown_notebook(path.read_text("utf8")):
+            continue
+        try:
+            cache.match_cache_notebook(myst_nb_reader_plugin(str(path)))
+        except KeyError:  # not cached: its code changed, or the cache is new
+            pending.append(cache.add_nb_to_project(str(path), read_data=READER))
+    if len(pending) < 2:
+        return  # nothing to share out: myst-nb runs it as it reads it
+    logger.info(f"executing {len(pending)} notebooks side by side, one per core")
+    threads = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    os.environ.update(dict.fromkeys(threads, "1"))  # the kernels inherit it
+    work = [
+        ProcessData(
+            record.pk,
+            record.uri,
+            cache,
+            app.config.nb_execution_timeout,
+            app.config.nb_execution_allow_errors,
+        )
+        for record in pending
+    ]
+    try:
+        with multiprocessing.Pool(min(len(work), os.cpu_count() or 1)) as pool:
+            # chunksize 1: the notebooks are handed out in the order above, one at a time
+            results = pool.map(ExecutionWorkerLocalMProc(), work, chunksize=1)
+    finally:
+        for key, value in threads.items():
+            os.environ.pop(key) if value is None else os.environ.update({key: value})
+    # status 0: cached; 1: a cell raised; 2: the run itself failed
+    failed = [uri for status, uri in results if status != 0]
+    if failed:
+        reports = [
+            f"{uri}:\n{cache.get_project_record(uri).traceback or 'no traceback recorded'}"
+            for uri in failed
+        ]
+        raise ExtensionError("notebook execution failed:\n" + "\n".join(reports))
 
 
 def _write_execution_report(app: Any, exception: Exception | None) -> None:
@@ -78,10 +146,9 @@ def setup(app: Any) -> dict[str, Any]:
     # the widget manager from a CDN. The executed notebooks print per-epoch lines instead.
     os.environ["TQDM_DISABLE"] = "1"
     app.add_js_file(BUNDLE_NAME)
-    app.add_js_file(TWIN_FILES[0])
-    app.add_css_file(TWIN_FILES[1])
-    app.add_js_file(TWIN_FILES[2])  # accessible names for the theme's search and mode buttons
-    app.add_css_file(TWIN_FILES[3])  # link contrast in tinted admonitions
+    for name in TWIN_FILES:
+        (app.add_js_file if name.endswith(".js") else app.add_css_file)(name)
+    app.connect("env-before-read-docs", _execute_side_by_side)
     app.connect("build-finished", _write_bundle)
     app.connect("build-finished", _write_execution_report)
     app.connect("html-page-context", _dedupe_scripts)
