@@ -1,5 +1,6 @@
 """Plot helpers draw what they say: checked on the artists they leave on the axes."""
 
+import pandas as pd
 import pytest
 from matplotlib.patches import Circle
 
@@ -192,3 +193,17 @@ def test_a_linreg_panel_shows_each_run_on_its_own_range():
     assert quiet.get_ylim()[0] < 1e-10  # a noise-free run falls below 1e-10
     wild = linreg.draw(Figure().add_subplot(), 3.0, 200, 0.01, 10)
     assert wild.get_ylim()[1] > 1e10  # an exploding one climbs past 1e10
+
+
+def test_the_gradient_twin_axis_holds_every_norm():
+    """The smallest sigmoid norms (below 1e-12 at depth 20) were clamped to a fixed 1e-12 floor."""
+    from dlsteps.demos import gradients
+
+    chart = gradients.twin()
+    (low, high) = next(
+        layer["encoding"]["y"]["scale"]["domain"]
+        for layer in chart.spec["layer"]
+        if "y" in layer.get("encoding", {})
+    )
+    norms = pd.DataFrame(chart.spec["datasets"][next(iter(chart.spec["datasets"]))]).norm
+    assert low <= norms.min() and norms.max() <= high, (low, norms.min(), norms.max(), high)

@@ -1,5 +1,7 @@
 """Gradients through a deep stack: how far each activation lets them travel back."""
 
+import math
+
 import altair as alt
 import pandas as pd
 import torch
@@ -49,6 +51,13 @@ def panel() -> live.LivePanel:
 
 
 def twin() -> static.StaticChart:
+    norms = grid()
+    # One axis for every slider position, from the power of ten below the smallest norm to the
+    # one above the largest: nothing is clipped, and moving a slider does not rescale the axis.
+    low, high = (
+        10.0 ** f(math.log10(v))
+        for f, v in ((math.floor, norms.norm.min()), (math.ceil, norms.norm.max()))
+    )
     lines = (
         alt.Chart()
         .mark_line(point=True)
@@ -60,7 +69,7 @@ def twin() -> static.StaticChart:
             ),
             y=alt.Y(
                 "norm:Q",
-                scale=alt.Scale(type="log", domain=[1e-12, 1e2], clamp=True),
+                scale=alt.Scale(type="log", domain=[low, high]),
                 title="gradient norm",
             ),
             color=alt.Color("activation:N", legend=alt.Legend(orient="bottom")),
@@ -73,4 +82,4 @@ def twin() -> static.StaticChart:
         "Gradient norm at the input of each layer (log scale) of a deep stack with ReLU, sigmoid "
         "and tanh activations, for the input range and depth chosen with the sliders below."
     )
-    return static.layered(SPACE, [lines, label], grid(), 240, description)
+    return static.layered(SPACE, [lines, label], norms, 240, description)
