@@ -170,3 +170,15 @@ def test_linreg_names_a_mis_shaped_w(w, message):
 def test_closed_form_refuses_data_that_cannot_determine_a_line():
     with pytest.raises(ValueError, match=r"^X must determine w and b"):
         models.closed_form(torch.ones(5, 1), torch.arange(5.0))  # constant feature: b or w?
+
+
+def test_a_run_whose_recorded_loss_overflows_is_marked_diverged():
+    """lr 3 with batches of 200: the loss on all 1,000 examples overflows float32 at the last
+    record while no minibatch's did; the run is marked there instead of ending unmarked."""
+    from dlsteps.demos import linreg
+
+    run = linreg.run(3.0, 200, 0.01, 10)
+    finite = torch.isfinite(run.loss[0])
+    assert run.diverged_at[0] > 0 and not finite.all()
+    for row in linreg.grid().itertuples():  # every curve of the twin: whole, or marked
+        assert len(row.loss) == 10 * linreg.RECORDS_PER_EPOCH + 1 or row.diverged_at > 0, row
