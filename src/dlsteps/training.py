@@ -188,14 +188,12 @@ def sgd_linreg_runs(
     diverged_at = torch.zeros(G, dtype=torch.long, device=X.device)
 
     def record(step: int) -> None:
-        nonlocal diverged_at
         if step not in records_at:
             return
-        full = ((X1 @ theta - Y) ** 2).mean(0) / 2  # (G,)
-        # The loss on all the data can overflow before a minibatch's does: that, too, diverged.
-        overflowed = ~torch.isfinite(full) & (diverged_at == 0)
-        diverged_at = torch.where(overflowed, step, diverged_at)
         dead = diverged_at > 0
+        # Summed in float64: a float32 sum of 1,000 squares near 1e35 overflows although their
+        # mean, the loss, is finite (and a minibatch's smaller sum did not overflow).
+        full = (((X1 @ theta - Y).double() ** 2).mean(0) / 2).to(X.dtype)  # (G,)
         for j in records_at[step]:
             loss[:, j] = torch.where(dead, math.nan, full)
             params[:, j] = torch.where(dead[:, None], math.nan, theta.T)
