@@ -41,9 +41,10 @@ def _execute_side_by_side(app: Any, env: Any, docnames: list[str]) -> None:
 
     myst-nb executes notebooks one after another as Sphinx reads them, and a small PyTorch model
     gains little from a second thread. Here jupyter-cache runs them in a pool of processes, each
-    kernel with one thread, and stores them in the same cache myst-nb reads. myst-nb then finds
-    every notebook cached: nothing is executed twice, and what the pages show is the same. A
-    notebook that fails stops the build here, with its traceback.
+    kernel with one thread (a lone notebook too: the numbers must not depend on how many ran),
+    and stores them in the same cache myst-nb reads. myst-nb then finds every notebook cached:
+    nothing is executed twice, and what the pages show is the same. A notebook that fails stops
+    the build here, with its traceback.
     """
     if app.config.nb_execution_mode != "cache":
         return
@@ -67,8 +68,8 @@ def _execute_side_by_side(app: Any, env: Any, docnames: list[str]) -> None:
             cache.match_cache_notebook(myst_nb_reader_plugin(str(path)))
         except KeyError:  # not cached: its code changed, or the cache is new
             pending.append(cache.add_nb_to_project(str(path), read_data=READER))
-    if len(pending) < 2:
-        return  # nothing to share out: myst-nb runs it as it reads it
+    if not pending:
+        return  # every notebook is cached
     logger.info(f"executing {len(pending)} notebooks side by side, one per core")
     threads = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     os.environ.update(dict.fromkeys(threads, "1"))  # the kernels inherit it
