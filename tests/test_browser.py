@@ -213,6 +213,9 @@ TWINS_IN_SCHEME = """dark => [...document.querySelectorAll('.static-demo')].ever
 })"""
 
 
+SETTLED = "() => document.getAnimations().every(a => a.playState !== 'running')"
+
+
 def drawn(page) -> None:
     """Wait until every static twin has drawn its chart."""
     for demo in page.locator(".static-demo").all():
@@ -232,6 +235,8 @@ def test_page_has_no_wcag_21_aa_violation_in_light_or_dark_mode(browser, site, p
         page.wait_for_function("s => document.documentElement.dataset.theme === s", arg=scheme)
         drawn(page)
         page.wait_for_function(TWINS_IN_SCHEME, arg=scheme == "dark")  # redrawn in its colours
+        # The theme fades its colours into the new scheme; axe must not measure half-way.
+        page.wait_for_function(SETTLED)
         found += [
             f"{scheme}: {v['id']}: {v['help']}: {[n['target'] for n in v['nodes'][:4]]}"
             for v in Axe().run(page, options=WCAG_21_AA).response["violations"]
