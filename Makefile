@@ -27,15 +27,21 @@ SYSTEM_PACKAGES := $(if $(filter test,$(MAKECMDGOALS)),chromium fonts-noto-cjk)
 
 .PHONY: book test check unit lint lab release sync bench system-deps clean
 
-## book: set up everything, execute the notebooks whose code changed and build the HTML
+## book: set up everything, execute the notebooks whose code changed and build the HTML of
+## both editions: English in _build/html, Chinese in _build/html/zh
+# The Chinese edition's chapters have the English code cells (`make sync`), so its build takes
+# the English chapters' executed outputs from the cache: nothing is executed twice.
 book: $(STAMP)
 	@if [ "$$(cat $(CACHE)/inputs.sha256 2>/dev/null)" != "$(CACHE_KEY)" ]; then \
 	  echo "The package or the pins changed: every notebook runs again."; \
 	  rm -rf $(CACHE); mkdir -p $(CACHE); echo "$(CACHE_KEY)" > $(CACHE)/inputs.sha256; fi
 	rm -rf _build   # Sphinx starts clean: no stale page or launch link survives
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/jupyter-book build zh -W -n --keep-going --path-output _build/zh
+	mv _build/zh/_build/html _build/html/zh
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
-	@echo "Per-notebook execution times: _build/html/execution-report.json"
+	@echo "中文版: file://$(CURDIR)/_build/html/zh/index.html"
+	@echo "Per-notebook execution times: _build/html/execution-report.json (zh/ has its own)"
 
 ## lab: JupyterLab on the notebooks, in the environment `make book` set up, served on
 ## 127.0.0.1 only (LAB_PORT, LAB_DIR: another port or folder)
@@ -73,9 +79,11 @@ release:
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
 	$(PYTHON) .ci/release.py bump $(VERSION)
 
-## sync: rewrite each notebooks/*.ipynb from its .md source (outputs stripped)
+## sync: copy the English chapters' code cells into the Chinese ones, then rewrite each
+## .ipynb from its .md source (outputs stripped), in both editions
 sync: $(STAMP)
-	$(BIN)/jupytext --to ipynb --update notebooks/*.md   # --update keeps the cell ids: no churn
+	$(BIN)/python .ci/editions.py sync
+	$(BIN)/jupytext --to ipynb --update notebooks/*.md zh/notebooks/*.md   # --update keeps the cell ids
 
 ## bench: the performance figures quoted in the issues (medians, side by side)
 bench: $(STAMP)

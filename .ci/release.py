@@ -1,7 +1,8 @@
 """Releases of the book's helper package, in one place (standard library only).
 
     python3 .ci/release.py bump 0.2.0   # `make release VERSION=0.2.0`: the version, every
-                                        # chapter's install cell (.md and .ipynb),
+                                        # chapter's install cell (.md and .ipynb, both
+                                        # editions),
                                         # CHANGELOG.md and CITATION.cff
     python3 .ci/release.py notes 0.2.0  # print that version's CHANGELOG section
     python3 .ci/release.py publish      # in the publish workflow: tag v<version> and release
@@ -63,8 +64,8 @@ def bump(version: str) -> None:
     citation = re.sub(r"^version: .*$", f"version: {version}", CITATION.read_text(), flags=re.M)
     citation = re.sub(r"^date-released: .*$", f'date-released: "{today}"', citation, flags=re.M)
     CITATION.write_text(citation, encoding="utf-8")
-    for md in sorted((ROOT / "notebooks").glob("*.md")):
-        for path in (md, md.with_suffix(".ipynb")):
+    for md in sorted([*ROOT.glob("notebooks/*.md"), *ROOT.glob("zh/notebooks/*.md")]):
+        for path in (md, md.with_suffix(".ipynb")):  # both editions
             text = path.read_text(encoding="utf-8")
             new, count = INSTALL.subn(rf"\g<1>{version}", text)
             if count != 1:

@@ -3,8 +3,10 @@
 It serves the Vega-Lite runtime as one shared file, ``_static/vega-bundle.js``, so the static
 slider demos draw with no network, with the twins' own script and style (``dlsteps-twins.js``,
 ``dlsteps-twins.css``) and accessibility fixes to the theme (``dlsteps-page.js``, ``.css``);
-it executes the notebooks side by side, one per core, before Sphinx reads them; it writes a
-per-notebook execution-time report; and it removes duplicated page scripts.
+it executes the notebooks side by side, one per core, before Sphinx reads them (the Chinese
+edition takes the English edition's executed outputs instead, chapter by chapter, where the
+code is the same); it writes a per-notebook execution-time report; it puts a link to the same
+page in the other edition on every page; and it removes duplicated page scripts.
 """
 
 import json
@@ -19,6 +21,11 @@ BUNDLE_NAME = "vega-bundle.js"
 TWIN_FILES = ("dlsteps-twins.js", "dlsteps-twins.css", "dlsteps-page.js", "dlsteps-page.css")
 HERE = Path(__file__).resolve().parent
 READER = {"name": "myst_nb_md", "type": "plugin"}  # myst-nb's own reader of .md notebooks
+# The editions, by Sphinx `language`: where each lies in the built site, and how its link reads.
+EDITIONS = {
+    "en": {"root": "", "label": "English", "lang": "en", "title": "Read this page in English"},
+    "zh_CN": {"root": "zh/", "label": "中文", "lang": "zh-CN", "title": "阅读本页的中文版"},
+}
 
 
 def _write_bundle(app: Any, exception: Exception | None) -> None:
@@ -59,7 +66,8 @@ def _execute_side_by_side(app: Any, env: Any, docnames: list[str]) -> None:
     # Longest first: the later chapters train the bigger models, so start from the end of the book.
     site_map = getattr(app.config, "external_site_map", None) or {}
     order = {name: i for i, name in enumerate(site_map)}
-    pending = []
+    source = app.config.dlsteps_outputs_from  # the edition whose executions this one reuses
+    pending, reused = [], []
     for docname in sorted(docnames, key=lambda d: -order.get(d, -1)):
         path = Path(env.doc2path(docname))
         if path.suffix != ".md" or not is_myst_markdown_notebook(path.read_text("utf8")):
@@ -67,7 +75,13 @@ def _execute_side_by_side(app: Any, env: Any, docnames: list[str]) -> None:
         try:
             cache.match_cache_notebook(myst_nb_reader_plugin(str(path)))
         except KeyError:  # not cached: its code changed, or the cache is new
-            pending.append(cache.add_nb_to_project(str(path), read_data=READER))
+            twin = Path(app.srcdir, source, f"{docname}.md") if source else None
+            if twin and twin.is_file() and _reuse_outputs(cache, path, twin):
+                reused.append(docname)
+            else:
+                pending.append(cache.add_nb_to_project(str(path), read_data=READER))
+    if reused:
+        logger.info(f"reused the executed outputs of {len(reused)} notebooks from {source}")
     if not pending:
         return  # every notebook is cached
     logger.info(f"executing {len(pending)} notebooks side by side, one per core")
@@ -98,6 +112,37 @@ def _execute_side_by_side(app: Any, env: Any, docnames: list[str]) -> None:
             for uri in failed
         ]
         raise ExtensionError("notebook execution failed:\n" + "\n".join(reports))
+
+
+def _reuse_outputs(cache: Any, path: Path, twin: Path) -> bool:
+    """Cache the notebook at ``path`` with the outputs of ``twin``'s cached run.
+
+    Only where the two have the same code cells, in the same order (the Chinese edition's cells
+    are the English ones, tests/test_editions.py): the outputs are those that code printed. The
+    record says it ran in 0 s, which is what this build spent on it. False if the twin has no
+    cached run or its code differs; the notebook is then executed as any other.
+    """
+    from jupyter_cache.base import CacheBundleIn
+    from myst_nb.core.read import myst_nb_reader_plugin
+
+    try:
+        record = cache.match_cache_notebook(myst_nb_reader_plugin(str(twin)))
+    except KeyError:
+        return False
+    executed = cache.get_cache_bundle(record.pk).nb
+    nb = myst_nb_reader_plugin(str(path))
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    done = [cell for cell in executed.cells if cell.cell_type == "code"]
+    if [c.source for c in code] != [c.source for c in done]:
+        return False
+    for cell, ran in zip(code, done, strict=True):
+        cell.outputs, cell.execution_count = ran.outputs, ran.execution_count
+    for key in ("language_info", "widgets"):  # what the run recorded of its kernel
+        if key in executed.metadata:
+            nb.metadata[key] = executed.metadata[key]
+    bundle = CacheBundleIn(nb, str(path), data={"execution_seconds": 0.0, "outputs_of": str(twin)})
+    cache.cache_notebook_bundle(bundle, check_validity=True, overwrite=True)
+    return True
 
 
 def _write_execution_report(app: Any, exception: Exception | None) -> None:
@@ -141,11 +186,51 @@ def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, d
     context["script_files"][:] = unique  # in place: Sphinx still sorts the list by priority
 
 
+def _link_other_edition(app: Any, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Give the page template the address of this page in the other edition."""
+    this = EDITIONS[app.config.language]
+    other = next(e for e in EDITIONS.values() if e is not this)
+    up = "../" * (pagename.count("/") + this["root"].count("/"))  # to the English site's root
+    context["dlsteps_other_edition"] = {**other, "href": f"{up}{other['root']}{pagename}.html"}
+
+
+def _add_translations(app: Any, config: Any) -> None:
+    """Fill the gaps of the theme's translations with the book's own (``_ext/locale``).
+
+    Each catalog is compiled into the build's doctree folder and added after the theme's own,
+    so a word the theme translates keeps the theme's translation.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    source = HERE / "locale" / config.language / "LC_MESSAGES"
+    if not source.is_dir():
+        return
+    compiled = Path(app.doctreedir) / "dlsteps-locale"
+    (compiled / config.language / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+    for po in sorted(source.glob("*.po")):
+        with (
+            po.open("rb") as text,
+            (compiled / po.relative_to(HERE / "locale")).with_suffix(".mo").open("wb") as binary,
+        ):
+            write_mo(binary, read_po(text, locale=config.language))
+        app.add_message_catalog(po.stem, str(compiled))
+
+
+def _add_language_switch(app: Any, config: Any) -> None:
+    """Put the link to the other edition first among the buttons at the top of every page."""
+    config.templates_path.append(str(HERE / "templates"))
+    options = config.html_theme_options
+    options["article_header_end"] = ["language-switch.html", "article-header-buttons.html"]
+
+
 def setup(app: Any) -> dict[str, Any]:
-    """Sphinx entry point: the shared Vega bundle, the timing report, one copy of each script."""
+    """Sphinx entry point: the shared Vega bundle, the timing report, one copy of each script,
+    the link to the other edition."""
     # A progress bar is a live widget: on a static page it would be a dead box that also pulls
     # the widget manager from a CDN. The executed notebooks print per-epoch lines instead.
     os.environ["TQDM_DISABLE"] = "1"
+    app.add_config_value("dlsteps_outputs_from", "", "env", [str])
     app.add_js_file(BUNDLE_NAME)
     for name in TWIN_FILES:
         (app.add_js_file if name.endswith(".js") else app.add_css_file)(name)
@@ -153,4 +238,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("build-finished", _write_bundle)
     app.connect("build-finished", _write_execution_report)
     app.connect("html-page-context", _dedupe_scripts)
+    app.connect("html-page-context", _link_other_edition)
+    app.connect("config-inited", _add_language_switch)
+    app.connect("config-inited", _add_translations)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,7 +16,7 @@ import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import NOTEBOOKS, ROOT
+from conftest import NOTEBOOKS, ROOT, ZH_NOTEBOOKS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -28,7 +28,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = [
+ENGLISH = [
     "intro.html",
     "how-to-use.html",
     "genindex.html",
@@ -36,6 +36,7 @@ PAGES = [
     "glossary.html",
     "bibliography.html",
 ]
+PAGES = [*ENGLISH, *(f"zh/{path}" for path in ENGLISH)]  # both editions
 REPORT: dict[str, dict[str, int]] = {}  # page -> figures and sliders checked, for the build
 
 
@@ -159,12 +160,16 @@ def test_static_twin_shows_divergence(browser, site, path):
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "md", [*NOTEBOOKS, *ZH_NOTEBOOKS], ids=lambda p: str(p.relative_to(ROOT).with_suffix(""))
+)
 def test_colab_button_opens_the_committed_ipynb(built_book, md):
-    """The theme writes the launch button into the page itself: read it from the built HTML."""
+    """The theme writes the launch button into the page itself: read it from the built HTML.
+    A Chinese page opens the Chinese notebook."""
     from bs4 import BeautifulSoup
 
-    html = (built_book / "html" / "notebooks" / f"{md.stem}.html").read_text(encoding="utf-8")
+    chapter = md.relative_to(ROOT).with_suffix("")
+    html = (built_book / "html" / f"{chapter}.html").read_text(encoding="utf-8")
     anchors = BeautifulSoup(html, "html.parser").select("a[href*='colab.research.google.com']")
     links = [a["href"] for a in anchors]
     assert len(links) == 1, links
@@ -173,7 +178,33 @@ def test_colab_button_opens_the_committed_ipynb(built_book, md):
     branch = config["repository"]["branch"]
     prefix = f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
     assert links[0].startswith(prefix) and links[0].endswith(".ipynb"), links[0]
+    assert links[0].removeprefix(prefix) == f"{chapter}.ipynb", links[0]
     assert (ROOT / links[0].removeprefix(prefix)).is_file(), links[0]
+
+
+def test_every_page_links_to_the_same_page_in_the_other_edition(built_book):
+    """The language switch at the top of each page leads to that page's twin, which exists."""
+    from bs4 import BeautifulSoup
+
+    html = built_book / "html"
+    pages = [
+        p for p in html.glob("**/*.html") if "_static" not in p.parts and "_sources" not in p.parts
+    ]
+    pages = [p for p in pages if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+    assert len(pages) == 2 * len(ENGLISH) + 2  # with search.html in each edition
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        links = soup.select("a.dlsteps-language")
+        assert len(links) == 1, path
+        page = path.relative_to(html).as_posix()
+        twin = page.removeprefix("zh/") if page.startswith("zh/") else f"zh/{page}"
+        target = (path.parent / links[0]["href"]).resolve()
+        assert target == (html / twin).resolve() and target.is_file(), (page, links[0]["href"])
+        language = "zh-CN" if page.startswith("zh/") else "en"
+        assert soup.html["lang"] == language, page
+        assert (
+            links[0]["lang"] == links[0]["hreflang"] == ("en" if language == "zh-CN" else "zh-CN")
+        )
 
 
 def test_table_of_contents_lists_every_chapter_in_order(browser, site):
@@ -185,11 +216,15 @@ def test_table_of_contents_lists_every_chapter_in_order(browser, site):
     assert problems == []
 
 
-def test_search_works_offline(browser, site):
-    page, problems = open_page(browser, site + "search.html?q=softmax")
+@pytest.mark.parametrize(
+    "query, title", [("softmax", "Softmax"), ("zh/search.html?q=学习率", "梯度下降")]
+)
+def test_search_works_offline(browser, site, query, title):
+    path = query if "?" in query else f"search.html?q={query}"
+    page, problems = open_page(browser, site + path)
     page.locator("#search-results li").first.wait_for(timeout=10_000)
     hits = page.locator("#search-results li a").all_inner_texts()
-    assert any("Softmax" in h for h in hits), hits
+    assert any(title in h for h in hits), hits
     assert problems == []
 
 

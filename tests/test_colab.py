@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 from myst_nb.core.variables import format_plain_text  # how the book formats glued values
-from test_book import page
+from test_book import PASTED, page
 
 import dlsteps
-from conftest import NOTEBOOKS, ROOT
+from conftest import NOTEBOOKS, ROOT, ZH_NOTEBOOKS
 
 COLAB_PYTHON = ROOT / ".venv-colab" / "bin" / "python"
 KEPT = ("torch", "torchvision", "ipywidgets")
@@ -86,7 +86,11 @@ def colab(tmp_path_factory) -> Path:
 
 
 def test_every_committed_notebook_runs_in_a_colab_like_environment(colab, built_book, tmp_path):
-    """Each committed .ipynb runs once, here; every number the book quotes comes out the same."""
+    """Each committed .ipynb runs once, here; every number the book quotes comes out the same.
+
+    The Chinese notebooks are not run again: their code cells are the English ones, character
+    for character (tests/test_editions.py), and only their prose differs.
+    """
     copies = []
     for md in NOTEBOOKS:  # copies, run from a folder outside the repository
         copies.append(tmp_path / md.with_suffix(".ipynb").name)
@@ -111,7 +115,7 @@ def test_every_committed_notebook_runs_in_a_colab_like_environment(colab, built_
     for md, copy in zip(NOTEBOOKS, copies, strict=True):
         ours = json.loads(Path(f"{copy}.glued.json").read_text())
         quoted = re.findall(r"\{glue:text\}`([\w]+):?([^`]*)`", md.read_text())
-        shown = re.findall(r'<span class="pasted-text">([^<]*)</span>', page(built_book, md))
+        shown = re.findall(PASTED, page(built_book, md))
         assert len(quoted) == len(shown) > 0, md.name
         for (name, spec), text in zip(quoted, shown, strict=True):
             if not name.startswith("time_"):  # timings differ from run to run by nature
@@ -122,7 +126,7 @@ def test_install_cell_is_guarded_and_points_at_the_configured_repository():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     url = config["repository"]["url"]
     expected = f'"dlsteps @ git+{url}@v{dlsteps.__version__}"'
-    for md in NOTEBOOKS:
+    for md in [*NOTEBOOKS, *ZH_NOTEBOOKS]:
         cells = json.loads(md.with_suffix(".ipynb").read_text())["cells"]
         first = next(c for c in cells if c["cell_type"] == "code")
         source = "".join(first["source"])

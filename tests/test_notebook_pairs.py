@@ -7,14 +7,20 @@ import pytest
 import yaml
 from jupytext.compare import compare_notebooks
 
-from conftest import NOTEBOOKS, ROOT
+from conftest import NOTEBOOKS, ROOT, ZH_NOTEBOOKS
+
+BOTH = [*NOTEBOOKS, *ZH_NOTEBOOKS]  # the English chapters and the Chinese ones
+
+
+def name(md):
+    return str(md.relative_to(ROOT).with_suffix(""))
 
 
 def test_there_are_chapters():
     assert NOTEBOOKS, "no notebooks/*.md found"
 
 
-@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("md", BOTH, ids=name)
 def test_ipynb_pair_matches_md(md):
     ipynb = md.with_suffix(".ipynb")
     assert ipynb.exists(), f"{ipynb.name} is missing: run `make sync`"
@@ -26,7 +32,7 @@ def test_ipynb_pair_matches_md(md):
         pytest.fail(f"{ipynb.name} is out of sync with {md.name}: run `make sync`\n{err}")
 
 
-@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("md", BOTH, ids=name)
 def test_committed_ipynb_has_no_outputs(md):
     cells = json.loads(md.with_suffix(".ipynb").read_text())["cells"]
     code = [c for c in cells if c["cell_type"] == "code"]

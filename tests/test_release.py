@@ -21,8 +21,8 @@ def version_problems(root: Path) -> list[str]:
     version = re.search(r'^__version__ = "([^"]+)"$', init, re.M).group(1)
     url = yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"]
     problems = []
-    for md in sorted((root / "notebooks").glob("*.md")):
-        for path in (md, md.with_suffix(".ipynb")):
+    for md in sorted([*root.glob("notebooks/*.md"), *root.glob("zh/notebooks/*.md")]):
+        for path in (md, md.with_suffix(".ipynb")):  # both editions
             found = INSTALL.findall(path.read_text())
             if found != [(url, version)]:
                 problems.append(f"{path.name} installs {found}, not [({url!r}, {version!r})]")
@@ -77,8 +77,8 @@ def test_release_command_bumps_every_place_and_only_forward(clone):
     changed = subprocess.run(
         ["git", "-C", str(clone), "diff", "--name-only"], capture_output=True, text=True
     ).stdout.split()
-    chapters = len(list((clone / "notebooks").glob("*.md")))
-    assert len(changed) == 2 * chapters + 3  # .md and .ipynb, __init__, CHANGELOG, CITATION
+    chapters = len([*clone.glob("notebooks/*.md"), *clone.glob("zh/notebooks/*.md")])
+    assert len(changed) == 2 * chapters + 3  # .md and .ipynb of both editions, __init__, ...
 
 
 def workflow(name: str) -> dict:

@@ -12,7 +12,7 @@ import jupytext
 import pytest
 import yaml
 
-from conftest import NOTEBOOKS, ROOT
+from conftest import NOTEBOOKS, ROOT, ZH_NOTEBOOKS
 
 CONSTANTS = yaml.safe_load((ROOT / "tests" / "prose_constants.yml").read_text(encoding="utf-8"))
 WORDS = {
@@ -21,11 +21,14 @@ WORDS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "hundred": 100, "thousand": 1000, "million": 1_000_000,
 }  # fmt: skip
-NUMBER = re.compile(
+NUMBER_PATTERN = (
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w.]*[a-zA-Z_(])"
-    r"|\b(" + "|".join(WORDS) + r")\b",
-    re.IGNORECASE,
+    r"|\b(" + "|".join(WORDS) + r")\b"
 )
+NUMBER = re.compile(NUMBER_PATTERN, re.IGNORECASE)
+# In Chinese a digit sits right beside a character ("第3步"): with ASCII word characters the
+# character is no letter, and the digit is found.
+NUMBER_ZH = re.compile(NUMBER_PATTERN, re.IGNORECASE | re.ASCII)
 STRIP = [
     (re.compile(r"^(`{3,}|~{3,})(?!\{).*?^\1\s*$", re.S | re.M), " "),  # fenced code blocks
     (re.compile(r"\$\$.*?\$\$", re.S), " "),  # display math
@@ -54,10 +57,10 @@ def prose(md: Path) -> str:
     return text
 
 
-def typed_numbers(text: str) -> list[tuple[float, str]]:
+def typed_numbers(text: str, number: re.Pattern = NUMBER) -> list[tuple[float, str]]:
     """Every number written in ``text``, with the words around it."""
     found = []
-    for m in NUMBER.finditer(text):
+    for m in number.finditer(text):
         value = float(m.group(1).replace(",", "")) if m.group(1) else WORDS[m.group(2).lower()]
         context = " ".join(text[max(0, m.start() - 40) : m.end() + 40].split())
         found.append((value, context))
@@ -68,10 +71,13 @@ def allowed(chapter: str) -> set[float]:
     return {float(v) for v in CONSTANTS["everywhere"] + CONSTANTS[chapter]}
 
 
-@pytest.mark.parametrize("md", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "md", [*NOTEBOOKS, *ZH_NOTEBOOKS], ids=lambda p: str(p.relative_to(ROOT).with_suffix(""))
+)
 def test_every_number_in_the_prose_is_glued_or_a_declared_constant(md):
-    ok = allowed(md.stem)
-    typed = [(v, ctx) for v, ctx in typed_numbers(prose(md)) if v not in ok]
+    ok = allowed(md.stem)  # a chapter's set-up constants are the same in both editions
+    number = NUMBER_ZH if md in ZH_NOTEBOOKS else NUMBER
+    typed = [(v, ctx) for v, ctx in typed_numbers(prose(md), number) if v not in ok]
     listing = "\n".join(f"  {v:g}: ...{ctx}..." for v, ctx in typed)
     assert not typed, (
         f"{md.name} types numbers by hand; glue them, or declare a set-up constant in "
@@ -91,6 +97,11 @@ def test_the_scan_finds_typed_results_and_ignores_glue_math_and_code():
     for pattern, replacement in STRIP:
         text = pattern.sub(replacement, text)
     assert [v for v, _ in typed_numbers(text)] == [84, 10, 1000.5]
+    zh = "第3轮的准确率为84%，用时{glue:text}`t:.1f`秒，学习率 `lr=0.1`，$10^{-4}$ 和 L1 不算。"
+    for pattern, replacement in STRIP:
+        zh = pattern.sub(replacement, zh)
+    assert [v for v, _ in typed_numbers(zh, NUMBER_ZH)] == [3, 84]
+    assert typed_numbers(zh) == []  # the English pattern misses digits beside characters
 
 
 # --- Exercises ----------------------------------------------------------------------------------
