@@ -29,8 +29,32 @@ NUMBER = re.compile(NUMBER_PATTERN, re.IGNORECASE)
 # In Chinese a digit sits right beside a character ("第3步"): with ASCII word characters the
 # character is no letter, and the digit is found.
 NUMBER_ZH = re.compile(NUMBER_PATTERN, re.IGNORECASE | re.ASCII)
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+
+
+def without_code_blocks(text: str) -> str:
+    """``text`` without its fenced code blocks; a directive's fences stay, with their content.
+
+    Fences are paired as MyST pairs them: a bare fence closes the innermost open one of the same
+    length. (A bare ```` that closes a directive is no code block's opening: read alone, as a
+    pattern reads it, it would swallow the prose up to the next bare fence.)
+    """
+    lines, open_fences = [], []  # (fence, is code) of every fence open around the line
+    for line in text.split("\n"):
+        fence = FENCE.match(line)
+        in_code = any(code for _, code in open_fences)
+        if fence and open_fences and open_fences[-1][0] == fence[1] and not fence[2].strip():
+            lines.append(line if not in_code else "")
+            open_fences.pop()
+        elif fence and not in_code:
+            open_fences.append((fence[1], not fence[2].strip().startswith("{")))
+            lines.append(line if not open_fences[-1][1] else "")
+        else:
+            lines.append("" if in_code else line)
+    return "\n".join(lines)
+
+
 STRIP = [
-    (re.compile(r"^(`{3,}|~{3,})(?!\{).*?^\1\s*$", re.S | re.M), " "),  # fenced code blocks
     (re.compile(r"\$\$.*?\$\$", re.S), " "),  # display math
     (re.compile(r"(?<!\\)\$[^$\n]+?\$"), " "),  # inline math
     (re.compile(r"\{[\w:-]+\}`[^`]*`"), " "),  # roles: glue, numref, term, cite, doc, ...
@@ -51,7 +75,7 @@ def prose(md: Path) -> str:
         caption = cell.metadata.get("mystnb", {}).get("figure", {}).get("caption")
         if caption:
             parts.append(caption)
-    text = "\n\n".join(parts)
+    text = without_code_blocks("\n\n".join(parts))
     for pattern, replacement in STRIP:
         text = pattern.sub(replacement, text)
     return text
@@ -97,6 +121,9 @@ def test_the_scan_finds_typed_results_and_ignores_glue_math_and_code():
     for pattern, replacement in STRIP:
         text = pattern.sub(replacement, text)
     assert [v for v, _ in typed_numbers(text)] == [84, 10, 1000.5]
+    directives = "````{solution-end}\n````\n\n````{exercise}\nTrain for 12 epochs.\n````\n"
+    code = "```bash\nmake 42\n```\n\nthen 7 more"
+    assert [v for v, _ in typed_numbers(without_code_blocks(directives + code))] == [12, 7]
     zh = "第3轮的准确率为84%，用时{glue:text}`t:.1f`秒，学习率 `lr=0.1`，$10^{-4}$ 和 L1 不算。"
     for pattern, replacement in STRIP:
         zh = pattern.sub(replacement, zh)
