@@ -12,6 +12,7 @@ page in the other edition on every page; and it removes duplicated page scripts.
 import json
 import multiprocessing
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +218,23 @@ def _add_translations(app: Any, config: Any) -> None:
         app.add_message_catalog(po.stem, str(compiled))
 
 
+def _add_search_words(app: Any, config: Any) -> None:
+    """Teach the Chinese search the book's terms, so that a query such as 学习率 finds them.
+
+    Sphinx splits Chinese text into words with jieba, whose dictionary lacks many of the terms
+    (学习率 becomes 学习 and 率). The Chinese names of the glossary join it as words.
+    """
+    glossary = Path(app.srcdir) / "glossary.md"
+    if not config.language.startswith("zh") or not glossary.is_file():
+        return
+    text = glossary.read_text(encoding="utf-8").split("```{glossary}", 1)[-1]
+    terms = re.findall(r"^[\u4e00-\u9fff]+$", text, re.M)  # a term line all in Chinese
+    words = Path(app.doctreedir) / "search-words.txt"
+    words.parent.mkdir(parents=True, exist_ok=True)
+    words.write_text("".join(f"{term} 100000\n" for term in terms), encoding="utf-8")
+    config.html_search_options = {**config.html_search_options, "dict": str(words)}
+
+
 def _add_language_switch(app: Any, config: Any) -> None:
     """Put the link to the other edition first among the buttons at the top of every page."""
     config.templates_path.append(str(HERE / "templates"))
@@ -241,4 +259,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _link_other_edition)
     app.connect("config-inited", _add_language_switch)
     app.connect("config-inited", _add_translations)
+    app.connect("config-inited", _add_search_words)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
