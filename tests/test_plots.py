@@ -57,6 +57,23 @@ def linreg_twin_spec():
     return linreg.twin().spec
 
 
+def _linreg_twin_svg(spec, chosen):
+    """The twin drawn by Vega-Lite as SVG, 500 px wide, with the sliders at ``chosen``."""
+    import json
+
+    import vl_convert
+
+    from dlsteps.demos import linreg
+
+    spec = json.loads(json.dumps(spec))
+    spec["width"] = 500
+    for p in spec["params"]:
+        name = p["name"].removeprefix("p_")
+        if name in chosen:
+            p["value"] = list(linreg.SPACE[name].values).index(chosen[name])
+    return vl_convert.vegalite_to_svg(spec)
+
+
 @pytest.mark.parametrize(
     "chosen, reaches",
     [({"noise": 0.0, "num_epochs": 10}, 1e-10), ({"lr": 3.0, "batch_size": 200}, 1e10)],
@@ -64,23 +81,66 @@ def linreg_twin_spec():
 def test_the_linreg_twin_draws_each_run_on_its_own_range(linreg_twin_spec, chosen, reaches):
     """A noise-free run falls to about 1e-11, an exploding one climbs past 1e10: the y axis
     shows both (a fixed axis from 1e-5 to 1e4 drew them flat at its edge)."""
-    import json
     import re
 
-    import vl_convert
-
-    from dlsteps.demos import linreg
-
-    spec = json.loads(json.dumps(linreg_twin_spec))
-    spec["width"] = 500
-    for p in spec["params"]:
-        name = p["name"].removeprefix("p_")
-        if name in chosen:
-            p["value"] = list(linreg.SPACE[name].values).index(chosen[name])
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = _linreg_twin_svg(linreg_twin_spec, chosen)
     labels = [float(t) for t in re.findall(r">(\d(?:\.\d+)?e[+-]\d+)<", svg)]
     assert labels, "no tick label on the log axis"
     assert (min(labels) <= reaches) if reaches < 1 else (max(labels) >= reaches), labels
+
+
+@pytest.mark.parametrize("lr", [0.3, 1.0])
+def test_a_linreg_panel_draws_a_loss_of_exactly_zero_on_a_labelled_floor(lr):
+    """Without noise, lr 0.3 and 1 land exactly on the float32 weights that made the labels: the
+    loss is 0, which a log axis drops (the line vanished and the title said "final loss 0")."""
+    from matplotlib.figure import Figure
+
+    from dlsteps.demos import linreg
+
+    run = linreg.run(lr, 10, 0.0, 10)
+    loss = run.loss[0]
+    assert (loss == 0).any()
+    ax = linreg.draw(Figure().add_subplot(), lr, 10, 0.0, 10)
+    drawn = ax.lines[0].get_ydata()
+    assert len(drawn) == len(loss) and (drawn > 0).all()  # every record, none at 0
+    floor = plots.zero_floor(loss)
+    assert floor < loss[loss > 0].min() and ax.get_ylim()[0] <= floor  # below all, in view
+    assert list(drawn[(loss == 0).numpy()]) == [floor] * int((loss == 0).sum())
+    assert [t.get_text() for t in ax.texts] == [f"loss exactly 0 (drawn at {floor:.0e})"]
+
+
+def test_a_linreg_panel_without_a_zero_loss_draws_no_floor():
+    from matplotlib.figure import Figure
+
+    from dlsteps.demos import linreg
+
+    ax = linreg.draw(Figure().add_subplot(), 0.03, 10, 0.0, 10)
+    assert len(ax.texts) == 0 and len(ax.lines) == 1  # a dotted floor only where a loss is 0
+
+
+@pytest.mark.parametrize("lr", [0.3, 1.0])
+def test_the_linreg_twin_draws_a_loss_of_exactly_zero_on_a_labelled_floor(linreg_twin_spec, lr):
+    """The twin's log axis filtered a loss of 0 out, as the live panel dropped it: both now draw
+    it on the same labelled floor, and a screen reader hears "exactly 0"."""
+    import re
+
+    from dlsteps.demos import linreg
+
+    loss = linreg.run(lr, 10, 0.0, 10).loss[0]
+    floor = plots.zero_floor(loss)
+    svg = _linreg_twin_svg(linreg_twin_spec, {"lr": lr, "noise": 0.0, "num_epochs": 10})
+    assert f"loss exactly 0 (drawn at {floor:.0e})" in svg
+    point = r'aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="point"'
+    points = re.findall(point, svg)
+    assert len(points) == len(loss)  # every record drawn, the zeros too
+    assert sum(p.endswith("loss exactly 0") for p in points) == int((loss == 0).sum())
+    ticks = [float(t) for t in re.findall(r">(\d(?:\.\d+)?e[+-]\d+)<", svg)]
+    assert min(ticks) <= floor
+
+
+def test_the_linreg_twin_draws_no_floor_where_the_chosen_epochs_hold_no_zero(linreg_twin_spec):
+    svg = _linreg_twin_svg(linreg_twin_spec, {"lr": 0.3, "noise": 0.0, "num_epochs": 2})
+    assert "loss exactly 0" not in svg
 
 
 def test_the_robust_twin_draws_each_loss_as_the_live_panel_does():

@@ -638,6 +638,11 @@ PUBLIC = {
         lambda: {"runs": demos.linreg.run(0.03, 10, 0.01, 1)},
         {"g": [-1, 1, 0.5]},
     ),
+    "plots.zero_floor": (
+        plots.zero_floor,
+        lambda: {"loss": T([16.0, 1e-13, 0.0])},
+        {"loss": [[16.0, 0.0], torch.ones(0), torch.ones(2, 2)]},
+    ),
 }
 
 # Public names that take nothing a caller can get wrong (records of results, exceptions), or whose

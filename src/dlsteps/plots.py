@@ -92,17 +92,37 @@ def divergence_note(ax: Axes, step: int) -> None:
     )
 
 
+ZERO_FLOOR = 1e-16  # where a log axis draws a loss of exactly 0 (lower still, if need be)
+
+
+def zero_floor(loss: torch.Tensor) -> float:
+    """Where a log axis draws a loss of exactly 0: ``ZERO_FLOOR``, or a decade below the
+    smallest positive loss if that lies lower, so that the floor sits under every real value.
+
+    A log axis cannot show 0 (matplotlib drops the point and Vega-Lite filters it): a noise-free
+    run that lands exactly on the weights that made its labels would vanish from the plot.
+    """
+    _checks.tensor("loss", loss, 1)
+    positive = loss[torch.isfinite(loss) & (loss > 0)]
+    if len(positive) == 0:
+        return ZERO_FLOOR
+    return min(ZERO_FLOOR, 10.0 ** (math.floor(math.log10(float(positive.min()))) - 1))
+
+
 def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=None) -> Axes:
     """Draw run ``g`` of a ``training.SGDRuns``: the loss curve, or where it diverged.
 
     ``ylim``: fixed limits of the log loss axis; ``None``, the run's own range (a noise-free run
-    falls to about 1e-11, an exploding one climbs to 1e35: both stay in view).
+    falls to about 1e-11, an exploding one climbs to 1e35: both stay in view). A loss of exactly
+    0 is drawn on a dotted floor line (``zero_floor``) that says so.
     """
     _checks.int_in_range("g", g, 0, len(runs.loss) - 1)
     ax = _axes(ax)
     loss = runs.loss[g].detach().cpu()
     keep = loss.isfinite()
-    ax.plot(runs.epochs[keep], loss[keep], marker=".", color="C0")
+    floor = zero_floor(loss)
+    shown = torch.where(loss == 0, floor, loss)
+    ax.plot(runs.epochs[keep], shown[keep], marker=".", color="C0")
     ax.set(
         xlabel="epoch",
         ylabel="training loss (½ squared error)",
@@ -111,6 +131,16 @@ def draw_sgd_run(runs, g: int = 0, *, ax: Axes | None = None, ylim=None) -> Axes
         xlim=(0, float(runs.epochs[-1])),
     )
     ax.grid(alpha=0.3)
+    if (loss == 0).any():
+        ax.axhline(floor, color="C3", ls=":", lw=1)
+        ax.text(
+            0.02,
+            floor,
+            f"loss exactly 0 (drawn at {floor:.0e})",
+            transform=ax.get_yaxis_transform(),  # x across the axes, y in loss units
+            va="bottom",
+            color="C3",
+        )
     if runs.diverged_at[g] > 0:
         divergence_note(ax, int(runs.diverged_at[g]))
     else:

@@ -157,6 +157,12 @@ def sgd_linreg_runs(
     the same shuffles as ``fit_linreg(X, Y[:, g], ..., seed=seed)``, so a single run equals it; the
     gradient is the closed form Xᵀ(Xw + b − y)/B of the ½ squared loss, which a test checks
     against autograd. A run whose minibatch loss turns inf/NaN stops updating (it diverged).
+
+    Each run's arithmetic is its own: run g gives the same numbers, bit for bit, alone or beside
+    any other runs (a matrix product over all G runs at once rounds differently for different G,
+    so a run trained in a batch of 54 ended elsewhere than the same run trained alone). Products
+    are elementwise, (G, B, d + 1), and every sum runs along a row of one run: meant for a few
+    features.
     """
     lrs = torch.as_tensor(lrs, dtype=X.dtype, device=X.device).reshape(-1)
     if lrs.numel() == 0:
@@ -174,9 +180,13 @@ def sgd_linreg_runs(
     gen = torch.Generator().manual_seed(seed)
     w0, _ = models.init_linreg(d, generator=gen)  # the same draw as fit_linreg
     G = lrs.shape[0]
-    theta = torch.zeros(d + 1, G, dtype=X.dtype, device=X.device)  # rows: w..., b
-    theta[:d] = w0.detach().to(X.device)
+    theta = torch.zeros(G, d + 1, dtype=X.dtype, device=X.device)  # one row per run: w..., b
+    theta[:, :d] = w0.detach().to(X.device).reshape(1, d)
     X1 = torch.cat([X, torch.ones(n, 1, dtype=X.dtype, device=X.device)], dim=1)  # (n, d + 1)
+    Yt = Y.T.contiguous()  # (G, n): each run's labels in a row
+
+    def predict(Xb: torch.Tensor) -> torch.Tensor:
+        return (theta[:, None, :] * Xb).sum(2)  # (G, 1, d + 1) * (B, d + 1) -> (G, B)
 
     steps_per_epoch = math.ceil(n / batch_size)
     K = num_epochs * records_per_epoch + 1
@@ -193,24 +203,26 @@ def sgd_linreg_runs(
         dead = diverged_at > 0
         # Summed in float64: a float32 sum of 1,000 squares near 1e35 overflows although their
         # mean, the loss, is finite (and a minibatch's smaller sum did not overflow).
-        full = (((X1 @ theta - Y).double() ** 2).mean(0) / 2).to(X.dtype)  # (G,)
+        full = (((predict(X1) - Yt).double() ** 2).mean(1) / 2).to(X.dtype)  # (G,)
         for j in records_at[step]:
             loss[:, j] = torch.where(dead, math.nan, full)
-            params[:, j] = torch.where(dead[:, None], math.nan, theta.T)
+            params[:, j] = torch.where(dead[:, None], math.nan, theta)
 
     step = 0
     record(0)
     for _ in range(num_epochs):
         order = torch.randperm(n, generator=gen).to(X.device)
-        X1_epoch, Y_epoch = X1[order], Y[order]  # shuffle once; batches are then cheap views
+        X1_epoch, Y_epoch = X1[order], Yt[:, order]  # shuffle once; batches are then cheap views
+        X1T_epoch = X1_epoch.T.contiguous()  # (d + 1, n): each feature's values in a row
         for start in range(0, n, batch_size):
             step += 1
-            Xb = X1_epoch[start : start + batch_size]  # (B, d + 1)
-            r = Xb @ theta - Y_epoch[start : start + batch_size]  # residuals (B, G)
-            bad = ~torch.isfinite((r * r).sum(0)) & (diverged_at == 0)
+            stop = start + batch_size
+            r = predict(X1_epoch[start:stop]) - Y_epoch[:, start:stop]  # residuals (G, B)
+            bad = ~torch.isfinite((r * r).sum(1)) & (diverged_at == 0)
             diverged_at = torch.where(bad, step, diverged_at)
             rate = torch.where(diverged_at == 0, lrs, 0.0)  # diverged runs stop (and turn NaN)
-            theta = theta - rate * (Xb.T @ r) / Xb.shape[0]  # gradient (d + 1, G)
+            grad = (r[:, None, :] * X1T_epoch[:, start:stop]).sum(2)  # Xᵀr per run: (G, d + 1)
+            theta = theta - rate[:, None] * grad / r.shape[1]
             record(step)
     return SGDRuns(
         torch.arange(K, dtype=X.dtype) / records_per_epoch,

@@ -61,6 +61,7 @@ def grid(*, seed: int = 0) -> pd.DataFrame:
                     "noise": noises[g // len(lrs)],
                     "loss": [float(f"{v:.4g}") for v in finite.tolist()],
                     "diverged_at": int(r.diverged_at[g]),
+                    "zero_floor": plots.zero_floor(r.loss[g]),  # where a loss of 0 is drawn
                 }
             )
     return pd.DataFrame(rows)
@@ -72,22 +73,40 @@ def panel() -> live.LivePanel:
 
 def twin(*, seed: int = 0) -> static.StaticChart:
     epochs = static.chosen(SPACE["num_epochs"])
-    curve = (
+    records = (
         alt.Chart()
         .transform_flatten(["loss"])
         .transform_window(index="row_number()")
         .transform_calculate(epoch=f"(datum.index - 1) / {RECORDS_PER_EPOCH}")
         .transform_filter(f"datum.epoch <= {epochs}")
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("epoch:Q", scale=alt.Scale(domain=[0, SPACE["num_epochs"].high])),
-            y=alt.Y(
-                "loss:Q",
-                scale=alt.Scale(type="log"),  # each run on its own range: 1e-14 to 1e35
-                axis=alt.Axis(format=".0e"),
-                title="training loss (½ squared error)",
-            ),
+        # A log axis drops a loss of exactly 0: it goes on the floor line, as in the live panel.
+        .transform_calculate(shown="datum.loss > 0 ? datum.loss : datum.zero_floor")
+        .transform_calculate(  # what a screen reader says of each point
+            said="'epoch ' + format(datum.epoch, '.1f') + ', loss '"
+            " + (datum.loss > 0 ? format(datum.loss, '.3~g') : 'exactly 0')"
         )
+    )
+    curve = records.mark_line(point=True).encode(
+        x=alt.X("epoch:Q", scale=alt.Scale(domain=[0, SPACE["num_epochs"].high])),
+        y=alt.Y(
+            "shown:Q",
+            scale=alt.Scale(type="log"),  # each run on its own range: 1e-16 to 1e35
+            axis=alt.Axis(format=".0e"),
+            title="training loss (½ squared error)",
+        ),
+        description="said:N",
+    )
+    zero = (  # the first record whose loss is exactly 0, if the chosen epochs hold one
+        records.transform_filter("datum.loss === 0")
+        .transform_window(zero_rank="row_number()")
+        .transform_filter("datum.zero_rank === 1")
+        .transform_calculate(
+            note="'loss exactly 0 (drawn at ' + format(datum.zero_floor, '.0e') + ')'"
+        )
+    )
+    floor = zero.mark_rule(color="#d62728", strokeDash=[2, 2]).encode(y="zero_floor:Q")
+    note = zero.mark_text(align="left", baseline="bottom", dx=5, dy=-3, color="#d62728").encode(
+        x=alt.value(0), y="zero_floor:Q", text="note:N"
     )
     diverged = static.diverged(110).transform_filter(
         f"datum.diverged_at <= {epochs} * ceil({NUM_EXAMPLES} / datum.batch_size)"
@@ -96,6 +115,8 @@ def twin(*, seed: int = 0) -> static.StaticChart:
     description = (
         "Training loss (log scale) per epoch of linear regression trained by minibatch SGD, for "
         "the learning rate, batch size, label noise and number of epochs chosen with the sliders "
-        "below, from runs trained when the book was built."
+        "below, from runs trained when the book was built. A loss of exactly 0 is drawn on a "
+        "dotted line at the bottom, labelled."
     )
-    return static.layered(SPACE, [curve, label, diverged], grid(seed=seed), 240, description)
+    layers = [curve, floor, note, label, diverged]
+    return static.layered(SPACE, layers, grid(seed=seed), 240, description)
