@@ -171,3 +171,14 @@ def test_chinese_config_differs_only_where_it_must():
     differ = {k for k in en.keys() | zh.keys() if en.get(k) != zh.get(k)}
     assert differ <= CONFIG_DIFFERENCES, sorted(differ - CONFIG_DIFFERENCES)
     assert zh["sphinx.config.language"] == "zh_CN"
+
+
+# A reference renders as Chinese words (图 3, 练习 2): a space before it would stand between two
+# Chinese characters on the page ("如 图 3 所示").
+SPACED_REFERENCE = re.compile(r"[\u4e00-\u9fff，。：；（、] \{(?:numref|ref)\}`")
+
+
+@pytest.mark.parametrize("md", [*NOTEBOOKS, *(ROOT / p for p in PAGES)], ids=lambda p: p.stem)
+def test_no_space_between_chinese_and_a_reference(md):
+    text = twin(md).read_text(encoding="utf-8")
+    assert [m.group() for m in SPACED_REFERENCE.finditer(text)] == []
