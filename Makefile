@@ -29,15 +29,20 @@ SYSTEM_PACKAGES := $(if $(filter test,$(MAKECMDGOALS)),chromium fonts-noto-cjk)
 
 ## book: set up everything, execute the notebooks whose code changed and build the HTML of
 ## both editions: English in _build/html, Chinese in _build/html/zh
-# The Chinese edition's chapters have the English code cells (`make sync`), so its build takes
-# the English chapters' executed outputs from the cache: nothing is executed twice.
+# The Chinese edition's chapters have the English code cells (`make sync`), so it takes the
+# English chapters' executed outputs from the cache: nothing is executed twice.
 book: $(STAMP)
 	@if [ "$$(cat $(CACHE)/inputs.sha256 2>/dev/null)" != "$(CACHE_KEY)" ]; then \
 	  echo "The package or the pins changed: every notebook runs again."; \
 	  rm -rf $(CACHE); mkdir -p $(CACHE); echo "$(CACHE_KEY)" > $(CACHE)/inputs.sha256; fi
-	rm -rf _build   # Sphinx starts clean: no stale page or launch link survives
-	$(BIN)/jupyter-book build . -W -n --keep-going
-	$(BIN)/jupyter-book build zh -W -n --keep-going --path-output _build/zh
+	$(BIN)/python _ext/dlsteps_book.py . zh   # execute what changed; zh takes the English outputs
+	rm -rf _build && mkdir _build   # Sphinx starts clean: no stale page or launch link survives
+	@# Nothing is left to execute, so the two editions build side by side; zh's log follows.
+	@( $(BIN)/jupyter-book build zh -W -n --keep-going --path-output _build/zh \
+	    > _build/zh.log 2>&1; echo $$? > _build/zh.status ) & \
+	$(BIN)/jupyter-book build . -W -n --keep-going; en=$$?; wait; \
+	echo "--- the Chinese edition (zh/) ---"; cat _build/zh.log; \
+	test $$en = 0 && test "$$(cat _build/zh.status)" = 0
 	mv _build/zh/_build/html _build/html/zh
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
 	@echo "中文版: file://$(CURDIR)/_build/html/zh/index.html"

@@ -8,10 +8,31 @@
 // DPUB-ARIA role "doc-biblioentry", deprecated since DPUB-ARIA 1.1 (axe-core's
 // aria-deprecated-role, and a list with no "listitem" fails aria-required-children); each entry
 // becomes the list item it is.
+// On the Chinese pages: the theme's words that its templates and scripts write in English with
+// no translation to use (the rest come from Sphinx's catalogs and _ext/locale) are put in
+// Chinese: two tooltips, the names screen readers give two landmarks and the solutions' toggle.
 // Font Awesome turns the icons into SVG after the page loads, so this runs again on changes.
 (function () {
   "use strict";
+  const CHINESE = {
+    "Toggle primary sidebar": "显示或隐藏导航栏",
+    "Toggle secondary sidebar": "显示或隐藏本页目录",
+    "Toggle hidden content": "显示或隐藏内容",
+    "Main": "主导航",
+    "Page": "页面导航",
+    "列印成 PDF": "打印为 PDF",
+  };
+  const chinese = document.documentElement.lang.startsWith("zh");
+  function translate() {
+    for (const attr of ["title", "aria-label", "data-bs-original-title"]) {
+      for (const el of document.querySelectorAll(`[${attr}]`)) {
+        const word = CHINESE[el.getAttribute(attr)];
+        if (word) el.setAttribute(attr, word);
+      }
+    }
+  }
   function fix() {
+    if (chinese) translate();
     for (const entry of document.querySelectorAll("[role=doc-biblioentry]")) {
       entry.setAttribute("role", "listitem");
     }

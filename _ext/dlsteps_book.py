@@ -3,10 +3,11 @@
 It serves the Vega-Lite runtime as one shared file, ``_static/vega-bundle.js``, so the static
 slider demos draw with no network, with the twins' own script and style (``dlsteps-twins.js``,
 ``dlsteps-twins.css``) and accessibility fixes to the theme (``dlsteps-page.js``, ``.css``);
-it executes the notebooks side by side, one per core, before Sphinx reads them (the Chinese
-edition takes the English edition's executed outputs instead, chapter by chapter, where the
-code is the same); it writes a per-notebook execution-time report; it puts a link to the same
-page in the other edition on every page; and it removes duplicated page scripts.
+it executes the notebooks side by side, one per core, before Sphinx reads them, or as a
+command run before the builds (the Chinese edition takes the English edition's executed
+outputs instead, chapter by chapter, where the code is the same); it writes a per-notebook
+execution-time report; it puts a link to the same page in the other edition on every page;
+and it removes duplicated page scripts.
 """
 
 import json
@@ -44,75 +45,104 @@ def _write_bundle(app: Any, exception: Exception | None) -> None:
         (static / name).write_text((HERE / name).read_text(encoding="utf-8"), encoding="utf-8")
 
 
-def _execute_side_by_side(app: Any, env: Any, docnames: list[str]) -> None:
-    """Execute the notebooks about to be read whose code is not in the cache, one per core.
+def execute_pending(
+    cache: Any, notebooks: list[tuple[Path, Path | None]], timeout: int, allow_errors: bool, log
+) -> list[str]:
+    """Execute the notebooks whose code is not in the cache, one per core, in the given order.
 
-    myst-nb executes notebooks one after another as Sphinx reads them, and a small PyTorch model
-    gains little from a second thread. Here jupyter-cache runs them in a pool of processes, each
-    kernel with one thread (a lone notebook too: the numbers must not depend on how many ran),
-    and stores them in the same cache myst-nb reads. myst-nb then finds every notebook cached:
-    nothing is executed twice, and what the pages show is the same. A notebook that fails stops
-    the build here, with its traceback.
+    ``notebooks`` pairs each path with its twin in the edition whose executions it may reuse
+    (or None). myst-nb executes notebooks one after another as Sphinx reads them, and a small
+    PyTorch model gains little from a second thread. Here jupyter-cache runs them in a pool of
+    processes, each kernel with one thread (a lone notebook too: the numbers must not depend on
+    how many ran), and stores them in the same cache myst-nb reads. myst-nb then finds every
+    notebook cached: nothing is executed twice, and what the pages show is the same. Returns a
+    report (with its traceback) for each notebook that failed.
     """
-    if app.config.nb_execution_mode != "cache":
-        return
-    from jupyter_cache import get_cache
     from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
     from myst_nb.core.read import is_myst_markdown_notebook, myst_nb_reader_plugin
-    from sphinx.errors import ExtensionError
-    from sphinx.util import logging
 
-    logger = logging.getLogger(__name__)
-    cache = get_cache(app.config.nb_execution_cache_path or ".jupyter_cache")
-    # Longest first: the later chapters train the bigger models, so start from the end of the book.
-    site_map = getattr(app.config, "external_site_map", None) or {}
-    order = {name: i for i, name in enumerate(site_map)}
-    source = app.config.dlsteps_outputs_from  # the edition whose executions this one reuses
     pending, reused = [], []
-    for docname in sorted(docnames, key=lambda d: -order.get(d, -1)):
-        path = Path(env.doc2path(docname))
+    for path, twin in notebooks:
         if path.suffix != ".md" or not is_myst_markdown_notebook(path.read_text("utf8")):
             continue
         try:
             cache.match_cache_notebook(myst_nb_reader_plugin(str(path)))
         except KeyError:  # not cached: its code changed, or the cache is new
-            twin = Path(app.srcdir, source, f"{docname}.md") if source else None
             if twin and twin.is_file() and _reuse_outputs(cache, path, twin):
-                reused.append(docname)
+                reused.append(path)
             else:
                 pending.append(cache.add_nb_to_project(str(path), read_data=READER))
     if reused:
-        logger.info(f"reused the executed outputs of {len(reused)} notebooks from {source}")
+        log(f"reused the executed outputs of {len(reused)} notebooks of the other edition")
     if not pending:
-        return  # every notebook is cached
-    logger.info(f"executing {len(pending)} notebooks side by side, one per core")
+        return []  # every notebook is cached
+    log(f"executing {len(pending)} notebooks side by side, one per core")
     threads = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     os.environ.update(dict.fromkeys(threads, "1"))  # the kernels inherit it
-    work = [
-        ProcessData(
-            record.pk,
-            record.uri,
-            cache,
-            app.config.nb_execution_timeout,
-            app.config.nb_execution_allow_errors,
-        )
-        for record in pending
-    ]
+    work = [ProcessData(r.pk, r.uri, cache, timeout, allow_errors) for r in pending]
     try:
         with multiprocessing.Pool(min(len(work), os.cpu_count() or 1)) as pool:
-            # chunksize 1: the notebooks are handed out in the order above, one at a time
+            # chunksize 1: the notebooks are handed out in the order given, one at a time
             results = pool.map(ExecutionWorkerLocalMProc(), work, chunksize=1)
     finally:
         for key, value in threads.items():
             os.environ.pop(key) if value is None else os.environ.update({key: value})
     # status 0: cached; 1: a cell raised; 2: the run itself failed
-    failed = [uri for status, uri in results if status != 0]
-    if failed:
-        reports = [
-            f"{uri}:\n{cache.get_project_record(uri).traceback or 'no traceback recorded'}"
-            for uri in failed
-        ]
+    return [
+        f"{uri}:\n{cache.get_project_record(uri).traceback or 'no traceback recorded'}"
+        for status, uri in results
+        if status != 0
+    ]
+
+
+def _execute_side_by_side(app: Any, env: Any, docnames: list[str]) -> None:
+    """Before Sphinx reads them, execute the notebooks whose code is not cached (execute_pending).
+
+    `make book` has done so already (``python _ext/dlsteps_book.py``); this covers a plain
+    ``jupyter-book build``. A notebook that fails stops the build here, with its traceback.
+    """
+    if app.config.nb_execution_mode != "cache":
+        return
+    from jupyter_cache import get_cache
+    from sphinx.errors import ExtensionError
+    from sphinx.util import logging
+
+    # Longest first: the later chapters train the bigger models, so start from the end of the book.
+    site_map = getattr(app.config, "external_site_map", None) or {}
+    order = {name: i for i, name in enumerate(site_map)}
+    source = app.config.dlsteps_outputs_from  # the edition whose executions this one reuses
+    notebooks = [
+        (Path(env.doc2path(d)), Path(app.srcdir, source, f"{d}.md") if source else None)
+        for d in sorted(docnames, key=lambda d: -order.get(d, -1))
+    ]
+    cache = get_cache(app.config.nb_execution_cache_path or ".jupyter_cache")
+    reports = execute_pending(
+        cache,
+        notebooks,
+        app.config.nb_execution_timeout,
+        app.config.nb_execution_allow_errors,
+        logging.getLogger(__name__).info,
+    )
+    if reports:
         raise ExtensionError("notebook execution failed:\n" + "\n".join(reports))
+
+
+def execute_book(book: Path) -> list[str]:
+    """execute_pending for the chapters of the book at ``book``, as its _config.yml sets it up."""
+    import yaml
+    from jupyter_cache import get_cache
+
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
+    execute = config.get("execute", {})
+    source = config.get("sphinx", {}).get("config", {}).get("dlsteps_outputs_from")
+    files = [entry["file"] for entry in reversed(toc["chapters"])]  # the end of the book first
+    notebooks = [(book / f"{f}.md", book / source / f"{f}.md" if source else None) for f in files]
+    # The cache path is relative to where the build runs, as in the book's own build.
+    cache = get_cache(execute.get("cache", ".jupyter_cache"))
+    return execute_pending(
+        cache, notebooks, execute.get("timeout", 30), execute.get("allow_errors", False), print
+    )
 
 
 def _reuse_outputs(cache: Any, path: Path, twin: Path) -> bool:
@@ -261,3 +291,14 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", _add_translations)
     app.connect("config-inited", _add_search_words)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    # `python _ext/dlsteps_book.py BOOK [BOOK ...]` (make book): execute every chapter whose code
+    # is not cached, and give each later book the outputs of the first where its code is the
+    # same, so that the Sphinx builds that follow execute nothing and can run side by side.
+    import sys
+
+    failures = [report for book in sys.argv[1:] for report in execute_book(Path(book))]
+    if failures:
+        sys.exit("notebook execution failed:\n" + "\n".join(failures))
