@@ -288,9 +288,9 @@ def add_outliers(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """A copy of y with ``count`` labels shifted up by ``size``; also their indices.
 
-    One-sided, like most real contamination (a sensor stuck high, a unit typed wrong), which is
-    what pulls a least-squares fit. The positions depend only on the generator, so a larger
-    ``count`` keeps the outliers of a smaller one.
+    One-sided, like most real contamination (a sensor that sometimes adds a fixed offset, a unit
+    typed wrong), which is what pulls a least-squares fit. The positions depend only on the
+    generator, so a larger ``count`` keeps the outliers of a smaller one.
     """
     _checks.int_in_range("count", count, 0, len(y))
     size = _checks.non_negative_finite("size", size)
