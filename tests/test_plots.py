@@ -143,6 +143,18 @@ def test_the_linreg_twin_draws_no_floor_where_the_chosen_epochs_hold_no_zero(lin
     assert "loss exactly 0" not in svg
 
 
+@pytest.mark.parametrize("chosen", [{"lr": 0.3, "noise": 0.0, "num_epochs": 10}, {}])
+def test_every_image_in_the_linreg_twin_has_a_name(linreg_twin_spec, chosen):
+    """axe's svg-img-alt: an element with role graphics-symbol needs an aria-label. The zero-loss
+    rule, empty where no loss is 0 (the default run), was an unnamed one in the HTML book."""
+    import re
+
+    svg = _linreg_twin_svg(linreg_twin_spec, chosen)
+    symbols = re.findall(r"<[a-z]+ [^>]*role=\"graphics-symbol\"[^>]*>", svg)
+    assert symbols  # the curve's points at least
+    assert [s for s in symbols if "aria-label=" not in s] == []
+
+
 def test_the_robust_twin_draws_each_loss_as_the_live_panel_does():
     """L2 blue solid, L1 orange dashed, Huber green dotted, in the panel and in the twin."""
     from matplotlib.colors import to_hex
