@@ -83,6 +83,19 @@ def test_corrupt_copy_is_rejected_by_name(tmp_path):
     assert not (data.torchvision_cache() / "FashionMNIST").exists()  # nothing half-written
 
 
+def test_altered_compressed_bytes_are_rejected_by_name(tmp_path):
+    """Altered deflate data can fail inside zlib (zlib.error, not an OSError): still a
+    CorruptFileError that names the file."""
+    folder = copy_of_debian(tmp_path / "copy")
+    bad = folder / "train-labels-idx1-ubyte.gz"
+    content = bytearray(bad.read_bytes())
+    for i in range(20, 60):
+        content[i] ^= 0xFF
+    bad.write_bytes(content)
+    with pytest.raises(data.CorruptFileError, match=r"train-labels-idx1-ubyte\.gz"):
+        data.load_fashion_mnist(root=folder)
+
+
 def test_altered_decompressed_file_fails_its_checksum(tmp_path):
     raw = tmp_path / "tv" / "FashionMNIST" / "raw"
     raw.mkdir(parents=True)

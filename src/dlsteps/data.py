@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import os
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,7 +154,7 @@ def _verified_bytes(path: Path, name: str) -> bytes:
     """The decompressed content of ``path``, checked against FASHION_MD5[name]."""
     try:
         raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    except (OSError, EOFError, gzip.BadGzipFile) as err:
+    except (OSError, EOFError, zlib.error) as err:  # gzip.BadGzipFile is an OSError
         raise CorruptFileError(
             f"{path} cannot be read ({err}); delete it and get a new copy"
         ) from None
