@@ -288,8 +288,10 @@ def robust_fit(
     """Fit y ≈ w·x + b to each column of Y (n, G) by minimising the mean ``loss``; (G, 2) [w, b].
 
     Iteratively reweighted least squares: each step solves a weighted least-squares problem with
-    weights that make its quadratic match the loss at the current residuals (1 for L2,
-    1/|r| for L1, min(1, δ/|r|) for Huber). A test checks the result against gradient descent.
+    weights w ∝ ψ(r)/r, ψ the loss's derivative (1 for L2, 1/|r| for L1, min(1, δ/|r|) for
+    Huber), so that the quadratic ½·w·r² has the loss's slope (up to one constant factor) at the
+    current residuals r: where the iteration stops, the mean loss is stationary. A test checks
+    the result against gradient descent.
     """
     if loss not in REGRESSION_LOSSES:
         raise ValueError(f"loss must be one of {sorted(REGRESSION_LOSSES)}, got {loss!r}")

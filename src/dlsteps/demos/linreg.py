@@ -106,9 +106,7 @@ def twin(*, seed: int = 0) -> static.StaticChart:
     )
     # The line is decorative: the note beside it is what a screen reader reads. (Left in the
     # accessibility tree, an empty rule layer is an unnamed image whenever no loss is 0.)
-    floor = zero.mark_rule(color="#d62728", strokeDash=[2, 2], aria=False).encode(
-        y="zero_floor:Q"
-    )
+    floor = zero.mark_rule(color="#d62728", strokeDash=[2, 2], aria=False).encode(y="zero_floor:Q")
     note = zero.mark_text(align="left", baseline="bottom", dx=5, dy=-3, color="#d62728").encode(
         x=alt.value(0), y="zero_floor:Q", text="note:N"
     )
