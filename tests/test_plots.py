@@ -155,6 +155,25 @@ def test_every_image_in_the_linreg_twin_has_a_name(linreg_twin_spec, chosen):
     assert [s for s in symbols if "aria-label=" not in s] == []
 
 
+def test_the_robust_twin_draws_the_true_line_and_names_each_fits_distance_from_it():
+    """The live panel draws the true line; the twin did not, and labelled the fits' distance
+    from the true (w, b) only "error"."""
+    import re
+
+    import vl_convert
+
+    from dlsteps import data
+    from dlsteps.demos import robust
+
+    svg = vl_convert.vegalite_to_svg({**robust.twin().spec, "width": 500})
+    line = f"true line y = {data.LINE_W:g}x + {data.LINE_B:g}"
+    assert f'aria-label="{line}"' in svg
+    labels = re.findall(
+        r"(L2|L1|Huber): w = [-\d.]+, b = [-\d.]+, distance to true \(w, b\) [\d.]+", svg
+    )
+    assert sorted(set(labels)) == ["Huber", "L1", "L2"]
+
+
 def test_the_robust_twin_draws_each_loss_as_the_live_panel_does():
     """L2 blue solid, L1 orange dashed, Huber green dotted, in the panel and in the twin."""
     from matplotlib.colors import to_hex

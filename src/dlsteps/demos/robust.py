@@ -122,11 +122,22 @@ def twin() -> static.StaticChart:
         ),
         stroke=alt.Stroke("loss:N", scale=alt.Scale(domain=LOSSES, range=COLOURS)),
     )
+    true_line = (  # the line that made the data, thin and black as in the live panel
+        alt.Chart(pd.DataFrame({"x0": [0.0], "x1": [x_max]}))
+        .transform_calculate(
+            y0=f"{data.LINE_B}",
+            y1=f"{data.LINE_W} * datum.x1 + {data.LINE_B}",
+            said=f"'true line y = {data.LINE_W:g}x + {data.LINE_B:g}'",
+        )
+        .mark_rule(color="black", strokeWidth=0.8)
+        .encode(x="x0:Q", x2="x1:Q", y="y0:Q", y2="y1:Q", description="said:N")
+    )
     rows = {name: Y_MAX - 3 - 5 * i for i, name in enumerate(models.REGRESSION_LOSSES)}
     errors = (
         chosen.transform_calculate(
             text="datum.loss + ': w = ' + format(datum.w, '.2f')"
-            " + ', b = ' + format(datum.b, '.2f') + ', error ' + format(datum.error, '.2f')",
+            " + ', b = ' + format(datum.b, '.2f')"
+            " + ', distance to true (w, b) ' + format(datum.error, '.2f')",
             row=f"{rows}[datum.loss]",  # in y's data units
         )
         .mark_text(align="left", fontSize=11)
@@ -135,6 +146,8 @@ def twin() -> static.StaticChart:
     description = (
         "Points on a line with outliers shifted up (red), and the lines fitted to them with the "
         "L2, L1 and Huber losses, for the number and size of outliers and the Huber δ chosen "
-        "with the sliders below."
+        "with the sliders below, over the true line (thin, black) that made the data. Each fit is "
+        "labelled with its w, b and its distance from the true (w, b)."
     )
-    return static.layered(SPACE, [dots, lines, errors], fits, 280, description, filter=False)
+    layers = [dots, true_line, lines, errors]
+    return static.layered(SPACE, layers, fits, 280, description, filter=False)
