@@ -108,6 +108,22 @@ def test_altered_decompressed_file_fails_its_checksum(tmp_path):
         data.fashion_mnist_root(tmp_path / "tv")
 
 
+def test_a_legacy_processed_copy_beside_the_checked_files_is_refused(tmp_path):
+    """torchvision < 0.9 wrote FashionMNIST/processed/*.pt; torchvision's class loads those
+    instead of the checked raw files, so a stale or altered copy was used without a word."""
+    raw = tmp_path / "tv" / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in NAMES:
+        (raw / name).write_bytes(data._verified_bytes(data.DEBIAN_DIR / f"{name}.gz", name))
+    processed = raw.parent / "processed"
+    processed.mkdir()
+    fake = (torch.zeros(5, 28, 28, dtype=torch.uint8), torch.zeros(5, dtype=torch.int64))
+    for name in ("training.pt", "test.pt"):
+        torch.save(fake, processed / name)
+    with pytest.raises(data.CorruptFileError, match=r"FashionMNIST/processed"):
+        data.load_fashion_mnist(root=tmp_path / "tv")
+
+
 def test_lookup_order(tmp_path, monkeypatch):
     arg = copy_of_debian(tmp_path / "arg")
     env = copy_of_debian(tmp_path / "env")

@@ -200,14 +200,28 @@ def fashion_mnist_root(root: str | Path | None = None) -> Path:
         and all(p.suffix != ".gz" for p in files.values())
         and raw_dirs.pop().parts[-2:] == ("FashionMNIST", "raw")
     ):
-        return files["train-images-idx3-ubyte"].parents[2]  # already torchvision's layout
+        return _without_legacy_copy(files["train-images-idx3-ubyte"].parents[2])  # in place
     target = cache / "FashionMNIST" / "raw"
     target.mkdir(parents=True, exist_ok=True)
     for name, content in contents.items():
         tmp = target / f".{name}.partial"
         tmp.write_bytes(content)
         tmp.replace(target / name)  # atomic: a reader never sees half a file
-    return cache
+    return _without_legacy_copy(cache)
+
+
+def _without_legacy_copy(tv_root: Path) -> Path:
+    """``tv_root``, unless it holds torchvision's old FashionMNIST/processed copy (< 0.9).
+
+    torchvision's class loads that copy in preference to the raw files, unchecked.
+    """
+    processed = tv_root / "FashionMNIST" / "processed"
+    if all((processed / name).is_file() for name in ("training.pt", "test.pt")):
+        raise CorruptFileError(
+            f"{processed} holds an old copy written by torchvision before 0.9, which torchvision "
+            "would load instead of the checked files; delete that folder"
+        )
+    return tv_root
 
 
 @dataclass(frozen=True)
