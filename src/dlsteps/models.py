@@ -290,8 +290,9 @@ def robust_fit(
     Iteratively reweighted least squares: each step solves a weighted least-squares problem with
     weights w ∝ ψ(r)/r, ψ the loss's derivative (1 for L2, 1/|r| for L1, min(1, δ/|r|) for
     Huber), so that the quadratic ½·w·r² has the loss's slope (up to one constant factor) at the
-    current residuals r: where the iteration stops, the mean loss is stationary. A test checks
-    the result against gradient descent.
+    current residuals r: where the iteration stops, no small step lowers the mean loss (a zero
+    slope; for L1 a kink, as its line passes through two points, whose weights 1/|r| a floor
+    on |r| keeps finite). A test checks the result against gradient descent.
     """
     if loss not in REGRESSION_LOSSES:
         raise ValueError(f"loss must be one of {sorted(REGRESSION_LOSSES)}, got {loss!r}")
