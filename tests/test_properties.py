@@ -504,6 +504,7 @@ PUBLIC = {
             "loss": ["L3"],
             "delta": [0.0, NAN],
             "iterations": [0],
+            "tol": [-1e-9, NAN],
         },
     ),
     "models.softmax_net": (models.softmax_net, lambda: {"seed": 0}, {}),
