@@ -28,6 +28,15 @@ def copy_of_debian(folder):
     return folder
 
 
+def decompressed_copy(root):
+    """Debian's files, checked and decompressed into torchvision's layout under ``root``."""
+    raw = root / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in NAMES:
+        (raw / name).write_bytes(data._verified_bytes(data.DEBIAN_DIR / f"{name}.gz", name))
+    return raw
+
+
 @pytest.fixture(scope="module")
 def splits(tmp_path_factory):
     mp = pytest.MonkeyPatch()
@@ -97,10 +106,7 @@ def test_altered_compressed_bytes_are_rejected_by_name(tmp_path):
 
 
 def test_altered_decompressed_file_fails_its_checksum(tmp_path):
-    raw = tmp_path / "tv" / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True)
-    for name in NAMES:
-        (raw / name).write_bytes(data._verified_bytes(data.DEBIAN_DIR / f"{name}.gz", name))
+    raw = decompressed_copy(tmp_path / "tv")
     content = bytearray((raw / NAMES[0]).read_bytes())
     content[5000] ^= 0xFF  # one flipped byte
     (raw / NAMES[0]).write_bytes(content)
@@ -111,10 +117,7 @@ def test_altered_decompressed_file_fails_its_checksum(tmp_path):
 def test_a_legacy_processed_copy_beside_the_checked_files_is_refused(tmp_path):
     """torchvision < 0.9 wrote FashionMNIST/processed/*.pt; torchvision's class loads those
     instead of the checked raw files, so a stale or altered copy was used without a word."""
-    raw = tmp_path / "tv" / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True)
-    for name in NAMES:
-        (raw / name).write_bytes(data._verified_bytes(data.DEBIAN_DIR / f"{name}.gz", name))
+    raw = decompressed_copy(tmp_path / "tv")
     processed = raw.parent / "processed"
     processed.mkdir()
     fake = (torch.zeros(5, 28, 28, dtype=torch.uint8), torch.zeros(5, dtype=torch.int64))

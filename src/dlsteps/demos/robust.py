@@ -122,13 +122,15 @@ def twin() -> static.StaticChart:
         ),
         stroke=alt.Stroke("loss:N", scale=alt.Scale(domain=LOSSES, range=COLOURS)),
     )
-    true_line = (  # the line that made the data, thin and black as in the live panel
-        alt.Chart(pd.DataFrame({"x0": [0.0], "x1": [x_max]}))
-        .transform_calculate(
-            y0=f"{data.LINE_B}",
-            y1=f"{data.LINE_W} * datum.x1 + {data.LINE_B}",
-            said=f"'true line y = {data.LINE_W:g}x + {data.LINE_B:g}'",
-        )
+    line = {  # the line that made the data, thin and black as in the live panel
+        "x0": 0.0,
+        "x1": x_max,
+        "y0": data.LINE_B,
+        "y1": data.LINE_W * x_max + data.LINE_B,
+        "said": f"true line y = {data.LINE_W:g}x + {data.LINE_B:g}",
+    }
+    true_line = (
+        alt.Chart(pd.DataFrame([line]))
         .mark_rule(color="black", strokeWidth=0.8)
         .encode(x="x0:Q", x2="x1:Q", y="y0:Q", y2="y1:Q", description="said:N")
     )
